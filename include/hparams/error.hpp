@@ -1,0 +1,91 @@
+// hparams/error.hpp: the one exception type of the library.
+//
+// Every failure, from a typo in a value to a duplicate section, is an hparams::Error carrying
+// the Python exception kind it corresponds to, a Python-like message, where it happened
+// (file, line, column; 1-based, 0 when unknown) and which `section.key` it concerns.
+//
+//   try {
+//     hparams::Value v = hparams::evaluate("'a' + 1");
+//   } catch (const hparams::Error& e) {
+//     std::cerr << e.kind_name() << ": " << e.message() << "\n";  // TypeError: can only ...
+//   }
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace hparams {
+
+/// The kind of an error. Value-language errors use Python's exception names; the document
+/// layer uses configparser's names.
+enum class ErrorKind {
+  SyntaxError,
+  NameError,
+  TypeError,
+  ValueError,
+  ZeroDivisionError,
+  KeyError,
+  IndexError,
+  AttributeError,
+  OverflowError,
+  MemoryError,     ///< a size limit of the sandbox (64 MiB per value) was hit
+  RecursionError,  ///< the nesting limit (200) was hit
+  TimeoutError,    ///< the step budget of one value was used up
+  // Document layer (configparser's names).
+  ParsingError,
+  MissingSectionHeaderError,
+  DuplicateSectionError,
+  DuplicateOptionError,
+  // Access and runs.
+  LookupError,  ///< a missing section or key
+  ConfigError,  ///< anything else wrong with a configuration or a run
+  IOError,
+};
+
+/// Python's (or configparser's) name for `kind`, e.g. "TypeError".
+std::string_view kind_name(ErrorKind kind) noexcept;
+
+/// Where something is: a file (may be empty), a 1-based line and a 1-based column counted in
+/// code points. 0 means unknown.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+/// The library's exception. `what()` is the one-line form
+/// `file:line:col: error: Kind in [section] key: message`, omitting unknown parts.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, std::string message, SourceLocation where = {}, std::string key = {});
+
+  ErrorKind kind() const noexcept { return kind_; }
+  std::string_view kind_name() const noexcept { return hparams::kind_name(kind_); }
+  /// The message alone, as Python words it ("division by zero").
+  const std::string& message() const noexcept { return message_; }
+  const SourceLocation& location() const noexcept { return where_; }
+  /// The `section.key` the error concerns, or empty.
+  const std::string& key() const noexcept { return key_; }
+
+  /// A copy relocated into a file: `line`/`column` of this error are taken relative to a value
+  /// that starts at `base` (line `base.line`, column `base.column` for its first line;
+  /// continuation lines start at `continuation_column`).
+  Error relocated(const SourceLocation& base, int continuation_column, std::string key) const;
+
+  /// A copy placed at `line`:`column` (of the evaluated text), unless already placed.
+  Error at(int line, int column) const;
+
+  /// The full report: `what()`, then `source_line` and a caret under the column.
+  std::string report(std::string_view source_line) const;
+
+ private:
+  static std::string compose(ErrorKind kind, const std::string& message,
+                             const SourceLocation& where, const std::string& key);
+  ErrorKind kind_;
+  std::string message_;
+  SourceLocation where_;
+  std::string key_;
+};
+
+}  // namespace hparams

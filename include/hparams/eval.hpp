@@ -1,0 +1,41 @@
+// hparams/eval.hpp: evaluate one value text the way Python's eval() would, in a sandbox.
+//
+// The value language is the subset of Python 3.11 expressions described in the manual:
+// literals, operators, comprehensions, a fixed set of builtins and methods. An unknown name
+// anywhere evaluated makes the whole value its raw text (`adam` -> 'adam'), as does a value
+// that is a function or type (`float` -> 'float').
+//
+//   hparams::Value lr = hparams::evaluate("3e-4");             // 0.0003
+//   hparams::Value s = hparams::evaluate("[1] * 2 + [2]");     // [1, 1, 2]
+//   hparams::Value opt = hparams::evaluate("adam");            // 'adam'
+//   hparams::evaluate("1/0");                                  // throws ZeroDivisionError
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "hparams/error.hpp"
+#include "hparams/value.hpp"
+
+namespace hparams {
+
+/// The sandbox's limits for one value. Exceeding one is an hparams::Error (TimeoutError for
+/// steps, MemoryError for sizes, SyntaxError for nesting), never a hang or a crash.
+struct EvalLimits {
+  /// Work units per value: one per node evaluated, element produced or element copied.
+  std::uint64_t max_steps = 10'000'000;
+};
+
+/// Evaluates `text` with Python's semantics. Throws hparams::Error with Python's exception
+/// kind and the 1-based line and column of the offending token within `text`.
+Value evaluate(std::string_view text, const EvalLimits& limits = {});
+
+/// What evaluate() did: the value, and whether it fell back to the raw text (unknown name,
+/// or a function/type as the result).
+struct Evaluation {
+  Value value;
+  bool raw_text = false;
+};
+Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits = {});
+
+}  // namespace hparams

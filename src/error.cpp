@@ -1,0 +1,97 @@
+#include "hparams/error.hpp"
+
+#include <array>
+
+namespace hparams {
+
+std::string_view kind_name(ErrorKind kind) noexcept {
+  static constexpr std::array<std::string_view, 19> kNames = {
+      "SyntaxError",    "NameError",
+      "TypeError",      "ValueError",
+      "ZeroDivisionError", "KeyError",
+      "IndexError",     "AttributeError",
+      "OverflowError",  "MemoryError",
+      "RecursionError", "TimeoutError",
+      "ParsingError",   "MissingSectionHeaderError",
+      "DuplicateSectionError", "DuplicateOptionError",
+      "LookupError",    "ConfigError",
+      "IOError"};
+  auto index = static_cast<std::size_t>(kind);
+  return index < kNames.size() ? kNames[index] : std::string_view("Error");
+}
+
+Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::string key)
+    : std::runtime_error(compose(kind, message, where, key)),
+      kind_(kind),
+      message_(std::move(message)),
+      where_(std::move(where)),
+      key_(std::move(key)) {}
+
+std::string Error::compose(ErrorKind kind, const std::string& message,
+                           const SourceLocation& where, const std::string& key) {
+  std::string out;
+  if (!where.file.empty() || where.line > 0) {
+    out += where.file.empty() ? std::string("<value>") : where.file;
+    if (where.line > 0) {
+      out += ':' + std::to_string(where.line);
+      if (where.column > 0) out += ':' + std::to_string(where.column);
+    }
+    out += ": error: ";
+  }
+  out += hparams::kind_name(kind);
+  if (!key.empty()) {
+    auto dot = key.rfind('.');
+    if (dot == std::string::npos) {
+      out += " in " + key;
+    } else {
+      out += " in [" + key.substr(0, dot) + "] " + key.substr(dot + 1);
+    }
+  }
+  out += ": ";
+  out += message;
+  return out;
+}
+
+Error Error::relocated(const SourceLocation& base, int continuation_column,
+                       std::string key) const {
+  SourceLocation where = base;
+  if (where_.line > 1) {
+    where.line = base.line + where_.line - 1;
+    where.column = where_.column > 0 ? continuation_column + where_.column - 1 : 0;
+  } else if (where_.column > 0) {
+    where.column = base.column + where_.column - 1;
+  }
+  return Error(kind_, message_, std::move(where), std::move(key));
+}
+
+Error Error::at(int line, int column) const {
+  if (where_.line > 0) return *this;
+  SourceLocation where = where_;
+  where.line = line;
+  where.column = column;
+  return Error(kind_, message_, std::move(where), key_);
+}
+
+std::string Error::report(std::string_view source_line) const {
+  std::string out = what();
+  out += '\n';
+  if (source_line.empty()) return out;
+  out += "    ";
+  out += source_line;
+  out += '\n';
+  if (where_.column > 0) {
+    out += "    ";
+    // The caret sits under the column-th code point; tabs are kept so the caret lines up.
+    int column = 1;
+    for (std::size_t i = 0; i < source_line.size() && column < where_.column; ++i) {
+      auto byte = static_cast<unsigned char>(source_line[i]);
+      if ((byte & 0xC0) == 0x80) continue;
+      out += byte == '\t' ? '\t' : ' ';
+      ++column;
+    }
+    out += "^\n";
+  }
+  return out;
+}
+
+}  // namespace hparams

@@ -1,0 +1,196 @@
+#include "eval/unicode.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace hparams::detail {
+namespace {
+
+struct CodeRange {
+  char32_t first, last;
+};
+struct CaseMapping {
+  char32_t from;
+  char32_t to[3];
+};
+
+#include "eval/unicode_tables.inc"
+
+template <std::size_t N>
+bool in_ranges(const CodeRange (&table)[N], char32_t c) {
+  auto it = std::upper_bound(std::begin(table), std::end(table), c,
+                             [](char32_t v, const CodeRange& r) { return v < r.first; });
+  if (it == std::begin(table)) return false;
+  --it;
+  return c <= it->last;
+}
+
+template <std::size_t N>
+void append_mapped(const CaseMapping (&table)[N], char32_t c, std::u32string& out) {
+  auto it = std::lower_bound(std::begin(table), std::end(table), c,
+                             [](const CaseMapping& m, char32_t v) { return m.from < v; });
+  if (it == std::end(table) || it->from != c) {
+    out += c;
+    return;
+  }
+  for (char32_t m : it->to) {
+    if (m == 0) break;
+    out += m;
+  }
+}
+
+}  // namespace
+
+char32_t decode_utf8(std::string_view s, std::size_t& pos) {
+  auto b0 = static_cast<unsigned char>(s[pos]);
+  if (b0 < 0x80) {
+    ++pos;
+    return b0;
+  }
+  auto cont = [&](std::size_t i) -> char32_t {
+    return i < s.size() ? static_cast<unsigned char>(s[i]) & 0x3F : 0;
+  };
+  if (b0 < 0xE0) {
+    char32_t c = ((b0 & 0x1F) << 6) | cont(pos + 1);
+    pos += 2;
+    return c;
+  }
+  if (b0 < 0xF0) {
+    char32_t c = ((b0 & 0x0F) << 12) | (cont(pos + 1) << 6) | cont(pos + 2);
+    pos += 3;
+    return c;
+  }
+  char32_t c = ((b0 & 0x07) << 18) | (cont(pos + 1) << 12) | (cont(pos + 2) << 6) | cont(pos + 3);
+  pos += 4;
+  return c;
+}
+
+void encode_utf8(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+bool validate_utf8(std::string_view s, std::size_t& length, bool& ascii) {
+  length = 0;
+  ascii = true;
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    auto b0 = static_cast<unsigned char>(s[i]);
+    ++length;
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    ascii = false;
+    int extra = 0;
+    char32_t c = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      extra = 1;
+      c = b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      extra = 2;
+      c = b0 & 0x0F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      extra = 3;
+      c = b0 & 0x07;
+    } else {
+      return false;
+    }
+    for (int k = 1; k <= extra; ++k) {
+      if (i + static_cast<std::size_t>(k) >= n) return false;
+      auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((b & 0xC0) != 0x80) return false;
+      c = (c << 6) | (b & 0x3F);
+    }
+    if ((extra == 2 && c < 0x800) || (extra == 3 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF)) {
+      return false;
+    }
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+std::u32string to_u32(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  std::size_t pos = 0;
+  while (pos < s.size()) out += decode_utf8(s, pos);
+  return out;
+}
+
+std::string from_u32(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char32_t c : s) encode_utf8(c, out);
+  return out;
+}
+
+bool is_printable(char32_t c) {
+  if (c < 0x80) return c >= 0x20 && c < 0x7F;
+  return in_ranges(kPrintable, c);
+}
+bool is_space(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  return in_ranges(kSpace, c);
+}
+bool is_id_start(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  return in_ranges(kIdStart, c);
+}
+bool is_id_continue(char32_t c) {
+  if (c < 0x80) return is_id_start(c) || (c >= '0' && c <= '9');
+  return in_ranges(kIdContinue, c);
+}
+bool is_cased(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return in_ranges(kCased, c);
+}
+bool is_alnum(char32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return in_ranges(kAlnum, c);
+}
+int decimal_value(char32_t c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') ? static_cast<int>(c - '0') : -1;
+  auto it = std::upper_bound(std::begin(kDigitZeros), std::end(kDigitZeros), c);
+  if (it == std::begin(kDigitZeros)) return -1;
+  char32_t zero = *(it - 1);
+  return c - zero < 10 ? static_cast<int>(c - zero) : -1;
+}
+void append_upper(char32_t c, std::u32string& out) {
+  if (c < 0x80) {
+    out += (c >= 'a' && c <= 'z') ? c - 32 : c;
+    return;
+  }
+  append_mapped(kUpper, c, out);
+}
+void append_lower(char32_t c, std::u32string& out) {
+  if (c < 0x80) {
+    out += (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    return;
+  }
+  append_mapped(kLower, c, out);
+}
+void append_title(char32_t c, std::u32string& out) {
+  if (c < 0x80) {
+    out += (c >= 'a' && c <= 'z') ? c - 32 : c;
+    return;
+  }
+  append_mapped(kTitle, c, out);
+}
+
+}  // namespace hparams::detail
