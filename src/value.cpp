@@ -14,6 +14,15 @@ namespace detail {
 
 void raise(ErrorKind kind, std::string message) { throw Error(kind, std::move(message)); }
 
+thread_local AllocationBudget* t_allocation_budget = nullptr;
+
+void account_overflow() {
+  std::size_t limit = t_allocation_budget->limit;
+  t_allocation_budget = nullptr;  // the error path itself allocates
+  raise(ErrorKind::MemoryError, "evaluation allocated more than " +
+                                    std::to_string(limit >> 20) + " MiB");
+}
+
 void check_size(std::size_t bytes, const char* what) {
   if (bytes > kMaxValueBytes) {
     raise(ErrorKind::MemoryError, std::string(what) + " exceeds the sandbox limit of 64 MiB");
@@ -21,18 +30,21 @@ void check_size(std::size_t bytes, const char* what) {
 }
 
 Value make_list(std::vector<Value> items) {
+  account(items.size() * sizeof(Value) + 48);
   auto* object = new SeqObject();
   object->items = std::move(items);
   return ValueAccess::adopt(Tag::List, object);
 }
 
 Value make_tuple(std::vector<Value> items) {
+  account(items.size() * sizeof(Value) + 48);
   auto* object = new SeqObject();
   object->items = std::move(items);
   return ValueAccess::adopt(Tag::Tuple, object);
 }
 
 Value make_str(std::string utf8, std::size_t length, bool ascii) {
+  account(utf8.size() + 64);
   auto* object = new StrObject();
   object->utf8 = std::move(utf8);
   object->length = length;
@@ -71,6 +83,7 @@ Value make_callable(int id, bool is_type, std::string name, Value self) {
 }
 
 Value make_iterator(std::string type_name, std::vector<Value> items, bool is_view) {
+  account(items.size() * sizeof(Value) + 128);
   auto* object = new IteratorObject();
   object->type_name = std::move(type_name);
   object->items = std::move(items);
@@ -204,9 +217,13 @@ std::int64_t hash_value(const Value& v) {
     }
     case Tag::Callable:
       return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >> 4);
+    case Tag::Iterator:
+      if (iterator_of(v).is_view) break;
+      return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >> 4);
     default:
-      raise(ErrorKind::TypeError, "unhashable type: '" + std::string(v.type_name()) + "'");
+      break;
   }
+  raise(ErrorKind::TypeError, "unhashable type: '" + std::string(v.type_name()) + "'");
 }
 
 // ---- dict and set tables ------------------------------------------------------------------
@@ -254,6 +271,7 @@ void DictObject::insert(Value key, std::int64_t hash, Value value) {
     entries[static_cast<std::size_t>(pos)].second = std::move(value);
     return;
   }
+  account(2 * sizeof(Value) + 16);
   entries.emplace_back(std::move(key), std::move(value));
   hashes.push_back(hash);
   if (entries.size() > 8 && entries.size() * 2 > index.size()) {
@@ -269,6 +287,8 @@ void DictObject::insert(Value key, std::int64_t hash, Value value) {
 namespace {
 constexpr std::size_t kLinearProbes = 9;
 constexpr int kPerturbShift = 5;
+void insert_clean(std::vector<SetObject::Slot>& table, std::size_t mask, const Value& key,
+                  std::int64_t hash);
 }  // namespace
 
 bool SetObject::contains(const Value& key, std::int64_t hash) const {
@@ -353,35 +373,68 @@ bool SetObject::discard(const Value& key, std::int64_t hash) {
 void SetObject::resize(std::size_t min_used) {
   std::size_t size = 8;
   while (size <= min_used) size <<= 1;
+  account(size * sizeof(Slot));
   std::vector<Slot> old = std::move(table);
   table = std::vector<Slot>(size);
   mask = size - 1;
   fill = used;
   for (Slot& slot : old) {
-    if (slot.state != 1) continue;
-    // set_insert_clean: no comparisons, first empty slot along the probe sequence.
-    std::size_t i = static_cast<std::size_t>(slot.hash) & mask;
-    auto perturb = static_cast<std::size_t>(slot.hash);
-    while (true) {
-      if (table[i].state == 0) break;
-      bool placed = false;
-      if (i + kLinearProbes <= mask) {
-        for (std::size_t k = 1; k <= kLinearProbes; ++k) {
-          if (table[i + k].state == 0) {
-            i += k;
-            placed = true;
-            break;
-          }
+    if (slot.state == 1) insert_clean(table, mask, slot.key, slot.hash);
+  }
+}
+
+namespace {
+void insert_clean(std::vector<SetObject::Slot>& table, std::size_t mask, const Value& key,
+                  std::int64_t hash) {
+  std::size_t i = static_cast<std::size_t>(hash) & mask;
+  auto perturb = static_cast<std::size_t>(hash);
+  while (true) {
+    if (table[i].state == 0) break;
+    bool placed = false;
+    if (i + kLinearProbes <= mask) {
+      for (std::size_t k = 1; k <= kLinearProbes; ++k) {
+        if (table[i + k].state == 0) {
+          i += k;
+          placed = true;
+          break;
         }
       }
-      if (placed) break;
-      perturb >>= kPerturbShift;
-      i = (i * 5 + 1 + perturb) & mask;
     }
-    table[i].key = std::move(slot.key);
-    table[i].hash = slot.hash;
-    table[i].state = 1;
+    if (placed) break;
+    perturb >>= kPerturbShift;
+    i = (i * 5 + 1 + perturb) & mask;
   }
+  table[i].key = key;
+  table[i].hash = hash;
+  table[i].state = 1;
+}
+}  // namespace
+
+void SetObject::merge(const SetObject& other) {
+  if (&other == this || other.used == 0) return;
+  if ((fill + other.used) * 5 >= mask * 3) resize((used + other.used) * 2);
+  if (fill == 0 && mask == other.mask && other.fill == other.used) {
+    table = other.table;
+    fill = other.fill;
+    used = other.used;
+    return;
+  }
+  if (fill == 0) {
+    fill = other.used;
+    used = other.used;
+    for (const Slot& slot : other.table) {
+      if (slot.state == 1) insert_clean(table, mask, slot.key, slot.hash);
+    }
+    return;
+  }
+  for (const Slot& slot : other.table) {
+    if (slot.state == 1) add(slot.key, slot.hash);
+  }
+}
+
+void SetObject::update_from_dict(const DictObject& dict) {
+  if ((fill + dict.entries.size()) * 5 >= mask * 3) resize((used + dict.entries.size()) * 2);
+  for (std::size_t i = 0; i < dict.entries.size(); ++i) add(dict.entries[i].first, dict.hashes[i]);
 }
 
 // ---- comparison ---------------------------------------------------------------------------
@@ -912,6 +965,26 @@ bool operator==(const Value& a, const Value& b) {
       if (n == 0) return true;
       if (x.start != y.start) return false;
       return n == 1 || x.step == y.step;
+    }
+    case Tag::Iterator: {
+      // dict_keys and dict_items compare like sets; everything else by identity.
+      const auto& x = detail::iterator_of(a);
+      const auto& y = detail::iterator_of(b);
+      if (x.is_view && y.is_view && x.type_name == y.type_name && x.type_name != "dict_values") {
+        if (x.items.size() != y.items.size()) return false;
+        for (const Value& item : x.items) {
+          bool found = false;
+          for (const Value& other : y.items) {
+            if (item == other) {
+              found = true;
+              break;
+            }
+          }
+          if (!found) return false;
+        }
+        return true;
+      }
+      return ValueAccess::object(a) == ValueAccess::object(b);
     }
     default:
       return ValueAccess::object(a) == ValueAccess::object(b);

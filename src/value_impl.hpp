@@ -56,6 +56,11 @@ struct SetObject final : Object {
   void add(Value key, std::int64_t hash);
   bool discard(const Value& key, std::int64_t hash);
   void resize(std::size_t min_used);
+  /// CPython's set_merge: `other`'s elements in its table order, after one up-front resize
+  /// (and with set_insert_clean when this set is empty).
+  void merge(const SetObject& other);
+  /// CPython's set_update_internal for a dict: one resize, then the keys in order.
+  void update_from_dict(const DictObject& dict);
   template <class F>
   void for_each(F&& f) const {
     for (const Slot& slot : table) {
@@ -146,6 +151,22 @@ void repr_into(const Value& v, std::string& out, int depth = 0);
 inline constexpr std::size_t kMaxValueBytes = std::size_t{64} << 20;
 /// Throws MemoryError when something of `bytes` bytes would exceed the size limit.
 void check_size(std::size_t bytes, const char* what);
+
+/// Bytes allocated by the evaluation running on this thread, against its limit: every str,
+/// container and table the evaluator creates is counted, so one value cannot exhaust memory
+/// through many values each under the single-value limit.
+struct AllocationBudget {
+  std::size_t used = 0;
+  std::size_t limit = 0;
+};
+extern thread_local AllocationBudget* t_allocation_budget;
+void account_overflow();
+inline void account(std::size_t bytes) {
+  if (AllocationBudget* budget = t_allocation_budget) {
+    budget->used += bytes;
+    if (budget->used > budget->limit) account_overflow();
+  }
+}
 
 /// Builds an hparams::Error of the given kind (wording lives with the caller's factory).
 [[noreturn]] void raise(ErrorKind kind, std::string message);

@@ -11,6 +11,7 @@
 //   hparams::evaluate("1/0");                                  // throws ZeroDivisionError
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -24,6 +25,8 @@ namespace hparams {
 struct EvalLimits {
   /// Work units per value: one per node evaluated, element produced or element copied.
   std::uint64_t max_steps = 10'000'000;
+  /// Bytes all strs and containers created while evaluating one value may take together.
+  std::size_t max_total_bytes = std::size_t{256} << 20;
 };
 
 /// Evaluates `text` with Python's semantics. Throws hparams::Error with Python's exception

@@ -193,7 +193,7 @@ Value int_lshift(const Value& a, const Value& b) {
   if (int_sign(b) < 0) raise(ErrorKind::ValueError, "negative shift count");
   if (int_sign(a) == 0) return Value(0);
   std::int64_t n = 0;
-  if (!small_int(b, n)) check_int_bits(kMaxIntBits + 1);
+  if (!small_int(b, n)) raise(ErrorKind::OverflowError, "too many digits in integer");
   check_int_bits(int_bit_length(a) + static_cast<std::size_t>(n));
   std::int64_t x = 0;
   if (small_int(a, x) && n < 63) {

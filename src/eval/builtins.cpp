@@ -374,10 +374,10 @@ Value b_int(Args& a) {
   if (base_arg != nullptr) {
     std::int64_t base = 0;
     if (!small_int(integer_arg(*base_arg), base)) base = -1;
-    if (tag_of(x) != Tag::Str) raise(ErrorKind::TypeError, "int() can't convert non-string with explicit base");
     if (base != 0 && (base < 2 || base > 36)) {
       raise(ErrorKind::ValueError, "int() base must be >= 2 and <= 36, or 0");
     }
+    if (tag_of(x) != Tag::Str) raise(ErrorKind::TypeError, "int() can't convert non-string with explicit base");
     return parse_int_text(x, static_cast<int>(base));
   }
   switch (tag_of(x)) {
@@ -415,6 +415,14 @@ Value b_sequence(Interpreter& in, Args& a, Tag kind) {
   if (kind == Tag::Set) {
     auto* set = new SetObject();
     Value out = make_set(set);
+    if (tag_of(x) == Tag::Set) {
+      set->merge(set_of(x));
+      return out;
+    }
+    if (tag_of(x) == Tag::Dict) {
+      set->update_from_dict(dict_of(x));
+      return out;
+    }
     in.iterate(x, [&](const Value& v) {
       set->add(v, hash_value(v));
       check_size(set->table.size() * sizeof(SetObject::Slot), "a set");

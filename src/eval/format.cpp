@@ -1,6 +1,8 @@
 // printf-style `%` formatting, str.format and the format-spec mini-language, as CPython 3.11
 // implements them (Objects/unicodeobject.c, Python/formatter_unicode.c).
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 
@@ -71,7 +73,9 @@ Spec parse_spec(std::string_view text, const Value& value) {
   Spec spec;
   std::size_t i = 0;
   auto is_align = [](char32_t c) { return c == '<' || c == '>' || c == '=' || c == '^'; };
+  bool fill_given = false;
   if (s.size() >= 2 && is_align(s[1])) {
+    fill_given = true;
     spec.fill = s[0];
     spec.align = static_cast<char>(s[1]);
     i = 2;
@@ -89,10 +93,11 @@ Spec parse_spec(std::string_view text, const Value& value) {
     ++i;
   }
   if (i < s.size() && s[i] == '0') {
+    // '0' sets the fill unless one was given, and sign-aware padding only for numbers.
     spec.zero = true;
-    if (spec.align == 0) {
+    if (!fill_given) {
       spec.fill = U'0';
-      spec.align = '=';
+      if (spec.align == 0 && tag_of(value) != Tag::Str) spec.align = '=';
     }
     ++i;
   }
@@ -158,23 +163,30 @@ std::string pad(const std::string& body, const Spec& spec, char default_align) {
   return repeat(total) + body;
 }
 
-std::string group_digits(const std::string& digits, char sep, std::size_t every, std::size_t min_width) {
-  std::string d = digits;
+// CPython's _PyUnicode_InsertThousandsGrouping: groups from the right, and when zero padding
+// is asked for (min_width) it grows the digits and the separators together.
+std::string group_digits(const std::string& digits, char sep, std::size_t every,
+                         std::size_t min_width_in) {
+  auto remaining = static_cast<std::int64_t>(digits.size());
+  auto min_width = static_cast<std::int64_t>(min_width_in);
+  auto group = static_cast<std::int64_t>(every);
+  std::string out;
+  bool use_separator = false;
   while (true) {
-    std::string out;
-    std::size_t count = 0;
-    for (std::size_t k = d.size(); k-- > 0;) {
-      out.insert(out.begin(), d[k]);
-      if (++count % every == 0 && k > 0) out.insert(out.begin(), sep);
-    }
-    if (out.size() >= min_width) return out;
-    // Zero padding grows the digits and the separators together, as CPython does.
-    d.insert(d.begin(), '0');
-    if (out.size() + 1 == min_width && (count % every) == 0) {
-      // The next character would be a separator: CPython emits a leading zero instead.
-      return "0" + out;
-    }
+    std::int64_t len = std::min(group, std::max({remaining, min_width, std::int64_t{1}}));
+    std::int64_t zeros = std::max<std::int64_t>(0, len - remaining);
+    std::int64_t chars = std::max<std::int64_t>(0, std::min(remaining, len));
+    std::string piece(static_cast<std::size_t>(zeros), '0');
+    piece.append(digits, static_cast<std::size_t>(remaining - chars), static_cast<std::size_t>(chars));
+    if (use_separator) piece += sep;
+    out.insert(0, piece);
+    use_separator = true;
+    remaining -= chars;
+    min_width -= len;
+    if (remaining <= 0 && min_width <= 0) break;
+    min_width -= 1;
   }
+  return out;
 }
 
 // Assembles sign, prefix and digits with '=' padding and grouping.
@@ -187,7 +199,7 @@ std::string assemble(const std::string& sign, const std::string& prefix, const s
   if (zero_pad && spec.width > 0 && static_cast<std::size_t>(spec.width) > fixed) {
     min_width = static_cast<std::size_t>(spec.width) - fixed;
   }
-  if (spec.grouping != 0) {
+  if (spec.grouping != 0 && !digits.empty()) {
     digits = group_digits(digits, spec.grouping, group_every, min_width);
   } else if (digits.size() < min_width) {
     digits.insert(0, min_width - digits.size(), '0');
@@ -211,6 +223,38 @@ std::string sign_of(bool negative, char sign) {
   return "";
 }
 
+// Python's 'g' (and the empty type with a precision, which also keeps a ".0" and switches to
+// exponent notation one digit earlier): `precision` significant digits, trailing zeros dropped
+// unless '#'.
+std::string format_general(double m, int precision, bool alternate, bool empty_type, bool upper) {
+  if (precision == 0) precision = 1;
+  std::string sci = c_format("%.*e", precision - 1, m);
+  auto e_pos = sci.find('e');
+  int exponent = std::atoi(sci.c_str() + e_pos + 1);
+  bool use_exp = exponent < -4 || exponent >= (empty_type ? precision - 1 : precision);
+  auto strip_zeros = [&](std::string& digits) {
+    if (alternate || digits.find('.') == std::string::npos) return;
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    if (!digits.empty() && digits.back() == '.') digits.pop_back();
+  };
+  std::string out;
+  if (use_exp) {
+    std::string mantissa = sci.substr(0, e_pos);
+    strip_zeros(mantissa);
+    if (alternate && mantissa.find('.') == std::string::npos) mantissa += '.';
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%c%c%02d", upper ? 'E' : 'e', exponent < 0 ? '-' : '+',
+                  exponent < 0 ? -exponent : exponent);
+    out = mantissa + buf;
+  } else {
+    out = c_format("%.*f", std::max(precision - 1 - exponent, 0), m);
+    strip_zeros(out);
+    if (alternate && out.find('.') == std::string::npos) out += '.';
+    if (empty_type && out.find('.') == std::string::npos) out += ".0";
+  }
+  return out;
+}
+
 std::string format_float_spec(double x, Spec spec, bool from_int) {
   char type = spec.type;
   if (type == 'n') type = 'g';
@@ -227,6 +271,10 @@ std::string format_float_spec(double x, Spec spec, bool from_int) {
   }
   if (precision < 0) precision = 6;
   check_size(static_cast<std::size_t>(precision) + 400, "a formatted number");
+  if (std::string_view("reEfFgG%").find(type) == std::string_view::npos) {
+    raise(ErrorKind::ValueError, std::string("Unknown format code '") + spec.type +
+                                     "' for object of type '" + (from_int ? "int" : "float") + "'");
+  }
   bool negative = std::signbit(x) && !std::isnan(x);
   double magnitude = std::fabs(x);
   if (type == '%') magnitude *= 100;
@@ -256,13 +304,10 @@ std::string format_float_spec(double x, Spec spec, bool from_int) {
       break;
     }
     case 'g':
-    case 'G': {
-      if (precision == 0) precision = 1;
-      std::string fmt = std::string("%") + alt + ".*" + type;
-      body = c_format(fmt.c_str(), static_cast<int>(precision), magnitude);
-      if (add_dot_0 && body.find_first_of(".eE") == std::string::npos) body += ".0";
+    case 'G':
+      body = format_general(magnitude, static_cast<int>(precision), spec.alternate, add_dot_0,
+                            type == 'G');
       break;
-    }
     default:
       raise(ErrorKind::ValueError, std::string("Unknown format code '") + spec.type +
                                        "' for object of type '" + (from_int ? "int" : "float") + "'");
@@ -332,6 +377,9 @@ std::string format_str_spec(const Value& v, const Spec& spec) {
   if (spec.sign != 0) raise(ErrorKind::ValueError, "Sign not allowed in string format specifier");
   if (spec.alternate) raise(ErrorKind::ValueError, "Alternate form (#) not allowed in string format specifier");
   if (spec.align == '=') raise(ErrorKind::ValueError, "'=' alignment not allowed in string format specifier");
+  if (spec.grouping != 0) {
+    raise(ErrorKind::ValueError, std::string("Cannot specify '") + spec.grouping + "' with 's'.");
+  }
   std::string text = str_of(v);
   if (spec.precision >= 0 && static_cast<std::size_t>(spec.precision) < code_points(text)) {
     U32 cps = to_u32(text);
@@ -711,7 +759,6 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
         bool negative = std::signbit(x) && !std::isnan(x);
         body = c_format(cfmt.c_str(), static_cast<int>(precision), std::fabs(x));
         sign = negative ? "-" : plus ? "+" : space ? " " : "";
-        if (std::isinf(x) || std::isnan(x)) zero = false;
         break;
       }
       default: {

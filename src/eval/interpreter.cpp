@@ -49,8 +49,7 @@ Value repeat(Interpreter& in, const Value& seq, const Value& count) {
   }
   std::int64_t n = 0;
   if (!small_int(count, n)) {
-    if (int_sign(count) <= 0) n = 0;
-    else check_size(kMaxValueBytes + 1, "a repeated sequence");
+    raise(ErrorKind::OverflowError, "cannot fit 'int' into an index-sized integer");
   }
   if (n <= 0) {
     if (tag_of(seq) == Tag::Str) return make_str(std::string());
@@ -106,6 +105,8 @@ Value concat(Interpreter& in, const Value& a, const Value& b) {
   return ta == Tag::List ? make_list(std::move(out)) : make_tuple(std::move(out));
 }
 
+// CPython's set_or, set_intersection, set_difference and set_symmetric_difference, step by
+// step, so that the result's table (and so its order) is the one CPython builds.
 Value set_op(Interpreter& in, Op op, const Value& a, const Value& b) {
   const auto& x = set_of(a);
   const auto& y = set_of(b);
@@ -114,26 +115,30 @@ Value set_op(Interpreter& in, Op op, const Value& a, const Value& b) {
   in.charge(x.used + y.used);
   switch (op) {
     case Op::BitOr:
-      x.for_each([&](const Value& k, std::int64_t h) { result->add(k, h); });
-      y.for_each([&](const Value& k, std::int64_t h) { result->add(k, h); });
+      result->merge(x);
+      result->merge(y);
       break;
     case Op::BitAnd: {
-      // CPython iterates the smaller set and probes the larger.
-      const SetObject& small = x.used <= y.used ? x : y;
-      const SetObject& large = x.used <= y.used ? y : x;
-      small.for_each([&](const Value& k, std::int64_t h) {
-        if (large.contains(k, h)) result->add(k, h);
+      const SetObject& probe = y.used > x.used ? y : x;
+      const SetObject& walk = y.used > x.used ? x : y;
+      walk.for_each([&](const Value& k, std::int64_t h) {
+        if (probe.contains(k, h)) result->add(k, h);
       });
       break;
     }
     case Op::Sub:
-      x.for_each([&](const Value& k, std::int64_t h) {
-        if (!y.contains(k, h)) result->add(k, h);
-      });
+      if ((x.used >> 2) > y.used) {
+        result->merge(x);
+        y.for_each([&](const Value& k, std::int64_t h) { result->discard(k, h); });
+      } else {
+        x.for_each([&](const Value& k, std::int64_t h) {
+          if (!y.contains(k, h)) result->add(k, h);
+        });
+      }
       break;
-    default:  // symmetric difference
-      x.for_each([&](const Value& k, std::int64_t h) { result->add(k, h); });
-      y.for_each([&](const Value& k, std::int64_t h) {
+    default:  // symmetric difference: a copy of the right operand, updated by the left
+      result->merge(y);
+      x.for_each([&](const Value& k, std::int64_t h) {
         if (!result->discard(k, h)) result->add(k, h);
       });
       break;
@@ -406,10 +411,7 @@ Value slice(Interpreter& in, const Value& object, const Value* lower, const Valu
   if (t == Tag::Range) {
     const auto& r = range_of(object);
     adjust_slice(r.length(), lower, upper, step, start, stop, stride);
-    std::int64_t n = slice_length(start, stop, stride);
-    std::int64_t new_start = r.start + start * r.step;
-    std::int64_t new_step = r.step * stride;
-    return make_range(new_start, new_start + n * new_step, new_step);
+    return make_range(r.start + start * r.step, r.start + stop * r.step, r.step * stride);
   }
   if (t == Tag::Dict) raise(ErrorKind::TypeError, "unhashable type: 'slice'");
   raise(ErrorKind::TypeError, "'" + type_of(object) + "' object is not subscriptable");
@@ -467,12 +469,72 @@ Value subscript(Interpreter& in, const Value& object, const Value& index) {
 
 // ---- the interpreter ------------------------------------------------------------------------
 
+namespace {
+
+// Whether CPython's AST optimizer would have folded this value into a constant: literals,
+// and unary/binary operators, subscripts and tuples over them, within its size limits.
+bool foldable_result(const Value& v) {
+  switch (tag_of(v)) {
+    case Tag::SmallInt:
+    case Tag::BigInt:
+      return int_bit_length(v) <= 128;
+    case Tag::Str:
+      return v.size() <= 4096;
+    case Tag::Tuple: {
+      const auto& items = seq_of(v);
+      if (items.size() > 256) return false;
+      for (const Value& item : items) {
+        if (!foldable_result(item)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+bool Interpreter::constant_node(std::uint32_t index) const {
+  const Node& n = ast_.nodes[index];
+  switch (n.kind) {
+    case NodeKind::Constant:
+      return true;
+    case NodeKind::Unary:
+    case NodeKind::BinOp:
+    case NodeKind::Power:
+    case NodeKind::Tuple:
+    case NodeKind::Subscript:
+      for (std::uint32_t i = 0; i < n.count; ++i) {
+        if (!constant_node(ast_.kid(n, i))) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Interpreter::constant_display(const Node& n, const std::vector<Value>& items) const {
+  for (std::uint32_t i = 0; i < n.count; ++i) {
+    if (!constant_node(ast_.kid(n, i)) || !foldable_result(items[i])) return false;
+  }
+  return true;
+}
+
 void Interpreter::budget_exceeded() {
   raise(ErrorKind::TimeoutError, "evaluation exceeded the step budget of " +
                                      std::to_string(limits_.max_steps) + " steps");
 }
 
-Value Interpreter::run() { return eval(ast_.root); }
+Value Interpreter::run() {
+  AllocationBudget budget{0, limits_.max_total_bytes};
+  struct Scope {
+    AllocationBudget* saved = t_allocation_budget;
+    explicit Scope(AllocationBudget* b) { t_allocation_budget = b; }
+    ~Scope() { t_allocation_budget = saved; }
+  } scope(&budget);
+  return eval(ast_.root);
+}
 
 Value Interpreter::eval(std::uint32_t index) {
   const Node& n = ast_.nodes[index];
@@ -514,23 +576,39 @@ Value Interpreter::eval_node(const Node& n) {
       return n.kind == NodeKind::List ? make_list(std::move(items)) : make_tuple(std::move(items));
     }
     case NodeKind::Set: {
+      // CPython evaluates every element before building (BUILD_SET), so an unknown name
+      // later in the display wins over an unhashable element earlier.
+      std::vector<Value> items;
+      items.reserve(n.count);
+      for (std::uint32_t i = 0; i < n.count; ++i) items.push_back(eval(ast_.kid(n, i)));
       auto* set = new SetObject();
       Value out = make_set(set);
+      if (n.count > 2 && constant_display(n, items)) {
+        // CPython folds a display of three or more constants into a frozenset constant and
+        // merges that into the new set, which lays the table out differently.
+        // The compiler's constant merging then rebuilds that frozenset from its own
+        // iteration order (merge_consts_recursive), hence the two passes.
+        SetObject first, folded;
+        for (std::uint32_t i = 0; i < n.count; ++i) first.add(items[i], hash_value(items[i]));
+        first.for_each([&](const Value& k, std::int64_t h) { folded.add(k, h); });
+        set->merge(folded);
+        return out;
+      }
       for (std::uint32_t i = 0; i < n.count; ++i) {
-        Value v = eval(ast_.kid(n, i));
-        auto h = hash_value(v);
-        set->add(std::move(v), h);
+        auto h = hash_value(items[i]);
+        set->add(std::move(items[i]), h);
       }
       return out;
     }
     case NodeKind::Dict: {
+      std::vector<Value> items;
+      items.reserve(n.count);
+      for (std::uint32_t i = 0; i < n.count; ++i) items.push_back(eval(ast_.kid(n, i)));
       auto* dict = new DictObject();
       Value out = make_dict(dict);
       for (std::uint32_t i = 0; i + 1 < n.count; i += 2) {
-        Value key = eval(ast_.kid(n, i));
-        Value value = eval(ast_.kid(n, i + 1));
-        auto h = hash_value(key);
-        dict->insert(std::move(key), h, std::move(value));
+        auto h = hash_value(items[i]);
+        dict->insert(std::move(items[i]), h, std::move(items[i + 1]));
       }
       return out;
     }

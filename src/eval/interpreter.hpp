@@ -67,6 +67,8 @@ class Interpreter {
                          const std::function<bool()>& emit, bool& stop);
   void bind(std::uint32_t target, const Value& value);
   const Value* lookup(std::uint32_t name) const;
+  bool constant_node(std::uint32_t index) const;
+  bool constant_display(const Node& n, const std::vector<Value>& items) const;
 
   const Ast& ast_;
   EvalLimits limits_;

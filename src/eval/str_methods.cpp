@@ -15,13 +15,14 @@ enum MethodId {
   kStartswith, kEndswith, kFormat, kZfill, kTitle, kCapitalize, kStrCount, kFind,
   kSeqIndex, kSeqCount,
   kGet, kKeys, kValues, kItems,
+  kRangeIndex, kRangeCount,
   kMethodEnd,
 };
 
 constexpr const char* kMethodNames[] = {
     "upper", "lower", "split", "rsplit", "join", "replace", "strip", "lstrip", "rstrip",
     "startswith", "endswith", "format", "zfill", "title", "capitalize", "count", "find",
-    "index", "count", "get", "keys", "values", "items"};
+    "index", "count", "get", "keys", "values", "items", "index", "count"};
 
 using U32 = std::u32string;
 
@@ -56,8 +57,8 @@ void span_args(const Args& a, std::size_t first, std::int64_t length, std::int64
     if (v < 0) {
       v += length;
       if (v < 0) v = 0;
-    } else if (v > length) {
-      v = length;
+    } else if (v > length && &out == &end) {
+      v = length;  // end clamps; a start past the end stays there (find -> -1)
     }
     out = v;
   };
@@ -82,7 +83,7 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
       raise(ErrorKind::TypeError, "'" + std::string(max_v->type_name()) +
                                       "' object cannot be interpreted as an integer");
     }
-    if (!small_int(*max_v, maxsplit)) maxsplit = int_sign(*max_v) < 0 ? -1 : INT64_MAX;
+    if (!small_int(*max_v, maxsplit)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   }
   if (maxsplit < 0) maxsplit = INT64_MAX;
   U32 s = u32_of(self);
@@ -96,9 +97,7 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
         while (i < n && is_space(s[i])) ++i;
         if (i >= n) break;
         if (static_cast<std::int64_t>(parts.size()) == maxsplit) {
-          std::size_t e = n;
-          while (e > i && is_space(s[e - 1])) --e;
-          parts.push_back(str_value(s.substr(i, e - i)));
+          parts.push_back(str_value(s.substr(i)));  // the rest keeps its trailing space
           break;
         }
         std::size_t j = i;
@@ -112,9 +111,7 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
         while (i >= 0 && is_space(s[static_cast<std::size_t>(i)])) --i;
         if (i < 0) break;
         if (static_cast<std::int64_t>(parts.size()) == maxsplit) {
-          std::size_t b = 0;
-          while (b < static_cast<std::size_t>(i) && is_space(s[b])) ++b;
-          parts.push_back(str_value(s.substr(b, static_cast<std::size_t>(i) + 1 - b)));
+          parts.push_back(str_value(s.substr(0, static_cast<std::size_t>(i) + 1)));
           break;
         }
         std::int64_t j = i;
@@ -191,7 +188,7 @@ Value replace(Interpreter& in, const Value& self, Args& a) {
       raise(ErrorKind::TypeError, "'" + std::string(a.pos[2].type_name()) +
                                       "' object cannot be interpreted as an integer");
     }
-    if (!small_int(a.pos[2], count)) count = int_sign(a.pos[2]) < 0 ? -1 : INT64_MAX;
+    if (!small_int(a.pos[2], count)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   }
   if (count < 0) count = INT64_MAX;
   U32 s = u32_of(self), old = u32_of(a.pos[0]), rep = u32_of(a.pos[1]);
@@ -260,6 +257,7 @@ Value starts_ends(const Value& self, Args& a, bool starts) {
       return false;
     }
     if (start > static_cast<std::int64_t>(s.size())) return false;
+    if (static_cast<std::int64_t>(x.size()) > end - start) return false;
     auto pos = starts ? static_cast<std::size_t>(start) : static_cast<std::size_t>(end) - x.size();
     return s.compare(pos, x.size(), x) == 0;
   };
@@ -290,7 +288,7 @@ Value zfill(const Value& self, Args& a) {
                                     "' object cannot be interpreted as an integer");
   }
   std::int64_t width = 0;
-  if (!small_int(a.pos[0], width)) width = int_sign(a.pos[0]) < 0 ? 0 : INT64_MAX;
+  if (!small_int(a.pos[0], width)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   U32 s = u32_of(self);
   if (width <= static_cast<std::int64_t>(s.size())) return self;
   check_size(static_cast<std::size_t>(width), "a str");
@@ -422,12 +420,17 @@ int find_method(const Value& self, std::string_view name) {
   } else if (t == Tag::List || t == Tag::Tuple) {
     first = kSeqIndex;
     last = kGet;
+  } else if (t == Tag::Range) {
+    if (name == "index") return kRangeIndex;
+    if (name == "count") return kRangeCount;
+    return -1;
   } else if (t == Tag::Dict) {
     first = kGet;
     last = kMethodEnd;
   } else {
     return -1;
   }
+  if (t == Tag::Dict) last = kRangeIndex;
   for (int id = first; id < last; ++id) {
     if (name == kMethodNames[id - 1000]) return id;
   }
@@ -470,6 +473,23 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
     case kKeys:
     case kValues:
     case kItems: return dict_view(self, a, id);
+    case kRangeIndex:
+    case kRangeCount: {
+      a.no_keywords();
+      a.expect_count(1, 1);
+      bool found = contains(in, self, a.pos[0]);
+      if (id == kRangeCount) return Value(found ? 1 : 0);
+      if (!found) raise(ErrorKind::ValueError, a.pos[0].repr() + " is not in range");
+      const auto& r = range_of(self);
+      if (is_integral(a.pos[0])) {
+        return Value((ValueAccess::small(a.pos[0]) - r.start) / r.step);
+      }
+      std::int64_t index = 0;
+      for (std::int64_t i = 0; i < r.length(); ++i, ++index) {
+        if (Value(r.at(i)) == a.pos[0]) break;
+      }
+      return Value(index);
+    }
     default: raise(ErrorKind::AttributeError, "unknown method");
   }
 }

@@ -61,6 +61,21 @@ int run_eval(const std::string& argument) {
   }
 }
 
+// One expression per input line; prints repr(value) or `!Kind: message` per line.
+int run_each_line() {
+  std::string line;
+  int failures = 0;
+  while (std::getline(std::cin, line)) {
+    try {
+      std::cout << hparams::evaluate(line).repr() << '\n';
+    } catch (const hparams::Error& e) {
+      std::cout << '!' << e.kind_name() << ": " << e.message() << '\n';
+      ++failures;
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,8 +85,10 @@ int main(int argc, char** argv) {
 
   std::string expression;
   auto* eval = app.add_subcommand("eval", "Evaluate a value expression and print its repr()");
-  eval->add_option("expression", expression, "The expression ('-' reads standard input)")
-      ->required();
+  bool each_line = false;
+  eval->add_option("expression", expression, "The expression ('-' reads standard input)");
+  eval->add_flag("--each-line", each_line,
+                 "Evaluate each line of standard input; print repr or !Kind: message per line");
   eval->positionals_at_end();
 
   try {
@@ -79,6 +96,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (eval->parsed()) return run_eval(expression);
+  if (eval->parsed()) {
+    if (each_line) return run_each_line();
+    if (expression.empty() && eval->count("expression") == 0) {
+      std::cerr << "error: eval needs an expression (or --each-line)\n";
+      return 2;
+    }
+    return run_eval(expression);
+  }
   return 0;
 }
