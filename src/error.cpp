@@ -5,17 +5,25 @@
 namespace hparams {
 
 std::string_view kind_name(ErrorKind kind) noexcept {
-  static constexpr std::array<std::string_view, 19> kNames = {
-      "SyntaxError",    "NameError",
-      "TypeError",      "ValueError",
-      "ZeroDivisionError", "KeyError",
-      "IndexError",     "AttributeError",
-      "OverflowError",  "MemoryError",
-      "RecursionError", "TimeoutError",
-      "ParsingError",   "MissingSectionHeaderError",
-      "DuplicateSectionError", "DuplicateOptionError",
-      "LookupError",    "ConfigError",
-      "IOError"};
+  static constexpr std::array<std::string_view, 19> kNames = {"SyntaxError",
+                                                              "NameError",
+                                                              "TypeError",
+                                                              "ValueError",
+                                                              "ZeroDivisionError",
+                                                              "KeyError",
+                                                              "IndexError",
+                                                              "AttributeError",
+                                                              "OverflowError",
+                                                              "MemoryError",
+                                                              "RecursionError",
+                                                              "TimeoutError",
+                                                              "ParsingError",
+                                                              "MissingSectionHeaderError",
+                                                              "DuplicateSectionError",
+                                                              "DuplicateOptionError",
+                                                              "LookupError",
+                                                              "ConfigError",
+                                                              "IOError"};
   auto index = static_cast<std::size_t>(kind);
   return index < kNames.size() ? kNames[index] : std::string_view("Error");
 }
@@ -27,8 +35,8 @@ Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::str
       where_(std::move(where)),
       key_(std::move(key)) {}
 
-std::string Error::compose(ErrorKind kind, const std::string& message,
-                           const SourceLocation& where, const std::string& key) {
+std::string Error::compose(ErrorKind kind, const std::string& message, const SourceLocation& where,
+                           const std::string& key) {
   std::string out;
   if (!where.file.empty() || where.line > 0) {
     out += where.file.empty() ? std::string("<value>") : where.file;
@@ -52,8 +60,7 @@ std::string Error::compose(ErrorKind kind, const std::string& message,
   return out;
 }
 
-Error Error::relocated(const SourceLocation& base, int continuation_column,
-                       std::string key) const {
+Error Error::relocated(const SourceLocation& base, int continuation_column, std::string key) const {
   SourceLocation where = base;
   if (where_.line > 1) {
     where.line = base.line + where_.line - 1;

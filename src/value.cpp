@@ -19,8 +19,8 @@ thread_local AllocationBudget* t_allocation_budget = nullptr;
 void account_overflow() {
   std::size_t limit = t_allocation_budget->limit;
   t_allocation_budget = nullptr;  // the error path itself allocates
-  raise(ErrorKind::MemoryError, "evaluation allocated more than " +
-                                    std::to_string(limit >> 20) + " MiB");
+  raise(ErrorKind::MemoryError,
+        "evaluation allocated more than " + std::to_string(limit >> 20) + " MiB");
 }
 
 void check_size(std::size_t bytes, const char* what) {
@@ -216,10 +216,12 @@ std::int64_t hash_value(const Value& v) {
       return tuple_hash({Value(n), n ? Value(r.start) : Value(), n > 1 ? Value(r.step) : Value()});
     }
     case Tag::Callable:
-      return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >> 4);
+      return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >>
+                                       4);
     case Tag::Iterator:
       if (iterator_of(v).is_view) break;
-      return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >> 4);
+      return static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(ValueAccess::object(v)) >>
+                                       4);
     default:
       break;
   }
@@ -235,7 +237,8 @@ bool keys_equal(const Value& a, const Value& b) { return identical(a, b) || a ==
 std::ptrdiff_t DictObject::find_position(const Value& key, std::int64_t hash) const {
   if (index.empty()) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (hashes[i] == hash && keys_equal(entries[i].first, key)) return static_cast<std::ptrdiff_t>(i);
+      if (hashes[i] == hash && keys_equal(entries[i].first, key))
+        return static_cast<std::ptrdiff_t>(i);
     }
     return -1;
   }
@@ -461,7 +464,9 @@ bool identical(const Value& a, const Value& b) {
 
 namespace {
 
-bool is_number(Tag t) { return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float; }
+bool is_number(Tag t) {
+  return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
+}
 
 int numeric_compare(const Value& a, const Value& b, bool& unordered) {
   unordered = false;
@@ -502,23 +507,35 @@ bool set_subset(const SetObject& a, const SetObject& b) {
 
 const char* op_symbol(CompareOp op) {
   switch (op) {
-    case CompareOp::Lt: return "<";
-    case CompareOp::Le: return "<=";
-    case CompareOp::Gt: return ">";
-    case CompareOp::Ge: return ">=";
-    case CompareOp::Eq: return "==";
-    default: return "!=";
+    case CompareOp::Lt:
+      return "<";
+    case CompareOp::Le:
+      return "<=";
+    case CompareOp::Gt:
+      return ">";
+    case CompareOp::Ge:
+      return ">=";
+    case CompareOp::Eq:
+      return "==";
+    default:
+      return "!=";
   }
 }
 
 bool apply(CompareOp op, int c) {
   switch (op) {
-    case CompareOp::Lt: return c < 0;
-    case CompareOp::Le: return c <= 0;
-    case CompareOp::Gt: return c > 0;
-    case CompareOp::Ge: return c >= 0;
-    case CompareOp::Eq: return c == 0;
-    default: return c != 0;
+    case CompareOp::Lt:
+      return c < 0;
+    case CompareOp::Le:
+      return c <= 0;
+    case CompareOp::Gt:
+      return c > 0;
+    case CompareOp::Ge:
+      return c >= 0;
+    case CompareOp::Eq:
+      return c == 0;
+    default:
+      return c != 0;
   }
 }
 
@@ -548,16 +565,19 @@ bool rich_compare(const Value& a, const Value& b, CompareOp op) {
     const auto& x = set_of(a);
     const auto& y = set_of(b);
     switch (op) {
-      case CompareOp::Le: return set_subset(x, y);
-      case CompareOp::Ge: return set_subset(y, x);
-      case CompareOp::Lt: return x.used < y.used && set_subset(x, y);
-      default: return y.used < x.used && set_subset(y, x);
+      case CompareOp::Le:
+        return set_subset(x, y);
+      case CompareOp::Ge:
+        return set_subset(y, x);
+      case CompareOp::Lt:
+        return x.used < y.used && set_subset(x, y);
+      default:
+        return y.used < x.used && set_subset(y, x);
     }
   }
-  raise(ErrorKind::TypeError, std::string("'") + op_symbol(op) +
-                                  "' not supported between instances of '" +
-                                  std::string(a.type_name()) + "' and '" +
-                                  std::string(b.type_name()) + "'");
+  raise(ErrorKind::TypeError,
+        std::string("'") + op_symbol(op) + "' not supported between instances of '" +
+            std::string(a.type_name()) + "' and '" + std::string(b.type_name()) + "'");
 }
 
 bool less_than(const Value& a, const Value& b) { return rich_compare(a, b, CompareOp::Lt); }
@@ -689,8 +709,7 @@ void repr_into(const Value& v, std::string& out, int depth) {
       if (c.is_type) {
         out += "<class '" + c.name + "'>";
       } else if (!c.self.is_none()) {
-        out += "<built-in method " + c.name + " of " + std::string(c.self.type_name()) +
-               " object>";
+        out += "<built-in method " + c.name + " of " + std::string(c.self.type_name()) + " object>";
       } else {
         out += "<built-in function " + c.name + ">";
       }
@@ -762,7 +781,8 @@ Value Value::int_from_string(std::string_view text) {
   bool negative = !text.empty() && (text[0] == '-' || text[0] == '+');
   std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    throw Error(ErrorKind::ValueError, "invalid literal for int() with base 10: '" + std::string(text) + "'");
+    throw Error(ErrorKind::ValueError,
+                "invalid literal for int() with base 10: '" + std::string(text) + "'");
   }
   Value v = detail::int_from_digits(digits, 10);
   return text[0] == '-' ? detail::int_neg(v) : v;
@@ -770,41 +790,64 @@ Value Value::int_from_string(std::string_view text) {
 
 Kind Value::kind() const noexcept {
   switch (tag_) {
-    case Tag::None: return Kind::None;
-    case Tag::Bool: return Kind::Bool;
+    case Tag::None:
+      return Kind::None;
+    case Tag::Bool:
+      return Kind::Bool;
     case Tag::SmallInt:
-    case Tag::BigInt: return Kind::Int;
-    case Tag::Float: return Kind::Float;
-    case Tag::Str: return Kind::Str;
-    case Tag::List: return Kind::List;
-    case Tag::Tuple: return Kind::Tuple;
-    case Tag::Dict: return Kind::Dict;
-    case Tag::Set: return Kind::Set;
-    case Tag::Range: return Kind::Range;
-    case Tag::Callable: return Kind::Callable;
-    case Tag::Iterator: return Kind::Iterator;
+    case Tag::BigInt:
+      return Kind::Int;
+    case Tag::Float:
+      return Kind::Float;
+    case Tag::Str:
+      return Kind::Str;
+    case Tag::List:
+      return Kind::List;
+    case Tag::Tuple:
+      return Kind::Tuple;
+    case Tag::Dict:
+      return Kind::Dict;
+    case Tag::Set:
+      return Kind::Set;
+    case Tag::Range:
+      return Kind::Range;
+    case Tag::Callable:
+      return Kind::Callable;
+    case Tag::Iterator:
+      return Kind::Iterator;
   }
   return Kind::None;
 }
 
 std::string_view Value::type_name() const noexcept {
   switch (tag_) {
-    case Tag::None: return "NoneType";
-    case Tag::Bool: return "bool";
+    case Tag::None:
+      return "NoneType";
+    case Tag::Bool:
+      return "bool";
     case Tag::SmallInt:
-    case Tag::BigInt: return "int";
-    case Tag::Float: return "float";
-    case Tag::Str: return "str";
-    case Tag::List: return "list";
-    case Tag::Tuple: return "tuple";
-    case Tag::Dict: return "dict";
-    case Tag::Set: return "set";
-    case Tag::Range: return "range";
+    case Tag::BigInt:
+      return "int";
+    case Tag::Float:
+      return "float";
+    case Tag::Str:
+      return "str";
+    case Tag::List:
+      return "list";
+    case Tag::Tuple:
+      return "tuple";
+    case Tag::Dict:
+      return "dict";
+    case Tag::Set:
+      return "set";
+    case Tag::Range:
+      return "range";
     case Tag::Callable: {
       const auto& c = detail::callable_of(*this);
       return c.is_type ? std::string_view("type") : std::string_view("builtin_function_or_method");
     }
-    case Tag::Iterator: return detail::iterator_of(*this).type_name;
+    case Tag::Iterator:
+      return detail::iterator_of(*this).type_name;
   }
   return "object";
 }
@@ -823,7 +866,8 @@ bool Value::as_bool() const {
 
 std::int64_t Value::as_int64() const {
   if (tag_ == Tag::SmallInt) return small_;
-  if (tag_ == Tag::BigInt) throw Error(ErrorKind::OverflowError, "int too large for int64: " + repr());
+  if (tag_ == Tag::BigInt)
+    throw Error(ErrorKind::OverflowError, "int too large for int64: " + repr());
   wrong_type(*this, "int");
 }
 
@@ -862,12 +906,17 @@ const Value* Value::find(const Value& key) const {
 
 std::size_t Value::size() const {
   switch (tag_) {
-    case Tag::Str: return ValueAccess::as<detail::StrObject>(*this).length;
+    case Tag::Str:
+      return ValueAccess::as<detail::StrObject>(*this).length;
     case Tag::List:
-    case Tag::Tuple: return detail::seq_of(*this).size();
-    case Tag::Dict: return detail::dict_of(*this).entries.size();
-    case Tag::Set: return detail::set_of(*this).used;
-    case Tag::Range: return static_cast<std::size_t>(detail::range_of(*this).length());
+    case Tag::Tuple:
+      return detail::seq_of(*this).size();
+    case Tag::Dict:
+      return detail::dict_of(*this).entries.size();
+    case Tag::Set:
+      return detail::set_of(*this).used;
+    case Tag::Range:
+      return static_cast<std::size_t>(detail::range_of(*this).length());
     default:
       throw Error(ErrorKind::TypeError,
                   "object of type '" + std::string(type_name()) + "' has no len()");
@@ -887,18 +936,28 @@ std::string Value::str() const {
 
 bool Value::truthy() const noexcept {
   switch (tag_) {
-    case Tag::None: return false;
+    case Tag::None:
+      return false;
     case Tag::Bool:
-    case Tag::SmallInt: return small_ != 0;
-    case Tag::BigInt: return true;
-    case Tag::Float: return real_ != 0;
-    case Tag::Str: return !detail::str_of(*this).empty();
+    case Tag::SmallInt:
+      return small_ != 0;
+    case Tag::BigInt:
+      return true;
+    case Tag::Float:
+      return real_ != 0;
+    case Tag::Str:
+      return !detail::str_of(*this).empty();
     case Tag::List:
-    case Tag::Tuple: return !detail::seq_of(*this).empty();
-    case Tag::Dict: return !detail::dict_of(*this).entries.empty();
-    case Tag::Set: return detail::set_of(*this).used != 0;
-    case Tag::Range: return detail::range_of(*this).length() != 0;
-    default: return true;
+    case Tag::Tuple:
+      return !detail::seq_of(*this).empty();
+    case Tag::Dict:
+      return !detail::dict_of(*this).entries.empty();
+    case Tag::Set:
+      return detail::set_of(*this).used != 0;
+    case Tag::Range:
+      return detail::range_of(*this).length() != 0;
+    default:
+      return true;
   }
 }
 
@@ -922,8 +981,10 @@ bool operator==(const Value& a, const Value& b) {
   }
   if (ta != tb) return false;
   switch (ta) {
-    case Tag::None: return true;
-    case Tag::Str: return detail::str_of(a) == detail::str_of(b);
+    case Tag::None:
+      return true;
+    case Tag::Str:
+      return detail::str_of(a) == detail::str_of(b);
     case Tag::List:
     case Tag::Tuple: {
       const auto& x = detail::seq_of(a);

@@ -81,9 +81,7 @@ class Value {
   static Value int_from_string(std::string_view decimal);
 
   Value(const Value& other) noexcept : tag_(other.tag_), small_(other.small_) { retain(); }
-  Value(Value&& other) noexcept : tag_(other.tag_), small_(other.small_) {
-    other.tag_ = Tag::None;
-  }
+  Value(Value&& other) noexcept : tag_(other.tag_), small_(other.small_) { other.tag_ = Tag::None; }
   Value& operator=(const Value& other) noexcept {
     Value copy(other);
     swap(copy);

@@ -10,9 +10,9 @@
 namespace hparams::detail {
 
 enum class NodeKind : std::uint8_t {
-  Constant,   // data: constants index
-  Name,       // data: names index
-  Tuple,      // kids: elements
+  Constant,  // data: constants index
+  Name,      // data: names index
+  Tuple,     // kids: elements
   List,
   Set,
   Dict,       // kids: key0, value0, key1, value1, ...
@@ -30,14 +30,39 @@ enum class NodeKind : std::uint8_t {
   SetComp,
   DictComp,
   GenExp,
-  CompFor,    // kids: target, iterable, conditions...
+  CompFor,  // kids: target, iterable, conditions...
 };
 
 enum class Op : std::uint8_t {
-  Add, Sub, Mul, Div, FloorDiv, Mod, Pow, MatMul, LShift, RShift, BitAnd, BitOr, BitXor,
-  Neg, Pos, Invert, Not,
-  And, Or,
-  Lt, Le, Eq, Ne, Gt, Ge, In, NotIn, Is, IsNot,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  FloorDiv,
+  Mod,
+  Pow,
+  MatMul,
+  LShift,
+  RShift,
+  BitAnd,
+  BitOr,
+  BitXor,
+  Neg,
+  Pos,
+  Invert,
+  Not,
+  And,
+  Or,
+  Lt,
+  Le,
+  Eq,
+  Ne,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  Is,
+  IsNot,
 };
 
 inline constexpr std::uint32_t kNoNode = 0xFFFFFFFF;

@@ -96,7 +96,8 @@ Value int_mul(const Value& a, const Value& b) {
 Value int_floordiv(const Value& a, const Value& b) {
   if (int_sign(b) == 0) raise(ErrorKind::ZeroDivisionError, "integer division or modulo by zero");
   std::int64_t x = 0, y = 0;
-  if (small_int(a, x) && small_int(b, y) && !(x == std::numeric_limits<std::int64_t>::min() && y == -1)) {
+  if (small_int(a, x) && small_int(b, y) &&
+      !(x == std::numeric_limits<std::int64_t>::min() && y == -1)) {
     std::int64_t q = x / y;
     if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
     return Value(q);
@@ -136,7 +137,9 @@ Value int_invert(const Value& a) {
   return big_result(za);
 }
 
-Value int_abs(const Value& a) { return int_sign(a) < 0 ? int_neg(a) : (tag_of(a) == Tag::Bool ? Value(ValueAccess::small(a)) : a); }
+Value int_abs(const Value& a) {
+  return int_sign(a) < 0 ? int_neg(a) : (tag_of(a) == Tag::Bool ? Value(ValueAccess::small(a)) : a);
+}
 
 Value int_pow(const Value& a, const Value& b) {
   std::int64_t base = 0, exponent = 0;
@@ -274,7 +277,8 @@ double int_truediv(const Value& a, const Value& b) {
   mpz_abs(den, den);
   long na = static_cast<long>(mpz_sizeinbase(num, 2));
   long nb = static_cast<long>(mpz_sizeinbase(den, 2));
-  if (na - nb > 1025) raise(ErrorKind::OverflowError, "integer division result too large for a float");
+  if (na - nb > 1025)
+    raise(ErrorKind::OverflowError, "integer division result too large for a float");
   if (na - nb < -1080) return sign * 0.0;
   // Scale so that the quotient has at least 55 significant bits.
   long k = 55 - (na - nb);

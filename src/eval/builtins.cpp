@@ -18,9 +18,11 @@ void Args::expect_count(std::size_t min, std::size_t max) const {
   std::string fn(name);
   if (min == max) {
     if (min == 1 && max == 1) {
-      raise(ErrorKind::TypeError, fn + "() takes exactly one argument (" + std::to_string(n) + " given)");
+      raise(ErrorKind::TypeError,
+            fn + "() takes exactly one argument (" + std::to_string(n) + " given)");
     }
-    raise(ErrorKind::TypeError, fn + " expected " + std::to_string(min) + " arguments, got " + std::to_string(n));
+    raise(ErrorKind::TypeError,
+          fn + " expected " + std::to_string(min) + " arguments, got " + std::to_string(n));
   }
   if (n < min) {
     raise(ErrorKind::TypeError, fn + " expected at least " + std::to_string(min) + " argument" +
@@ -44,7 +46,8 @@ const Value* Args::keyword(std::string_view key) const {
 void Args::only_keywords(std::initializer_list<std::string_view> allowed) const {
   for (const auto& [k, v] : kw) {
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      raise(ErrorKind::TypeError, "'" + k + "' is an invalid keyword argument for " + std::string(name) + "()");
+      raise(ErrorKind::TypeError,
+            "'" + k + "' is an invalid keyword argument for " + std::string(name) + "()");
     }
   }
 }
@@ -54,7 +57,8 @@ const Value* Args::arg(std::size_t i, std::string_view key) const {
   if (i < pos.size()) {
     if (by_key != nullptr) {
       raise(ErrorKind::TypeError, "argument for " + std::string(name) + "() given by name ('" +
-                                      std::string(key) + "') and position (" + std::to_string(i + 1) + ")");
+                                      std::string(key) + "') and position (" +
+                                      std::to_string(i + 1) + ")");
     }
     return &pos[i];
   }
@@ -104,8 +108,8 @@ std::string strip_and_normalise(std::string_view text, bool& ok) {
 Value parse_int_text(const Value& source, int base) {
   std::string_view original = str_of(source);
   auto invalid = [&]() -> Value {
-    raise(ErrorKind::ValueError, "invalid literal for int() with base " + std::to_string(base) +
-                                     ": " + source.repr());
+    raise(ErrorKind::ValueError,
+          "invalid literal for int() with base " + std::to_string(base) + ": " + source.repr());
   };
   bool ok = true;
   std::string s = strip_and_normalise(original, ok);
@@ -117,7 +121,9 @@ Value parse_int_text(const Value& source, int base) {
     ++i;
   }
   int b = base;
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   bool had_prefix = false;
   if (i + 1 < s.size() && s[i] == '0') {
     char p = lower(s[i + 1]);
@@ -187,7 +193,8 @@ double parse_float_text(const Value& source) {
         clean += c;
         ++p;
         any = true;
-      } else if (c == '_' && any && p + 1 < rest.size() && rest[p + 1] >= '0' && rest[p + 1] <= '9') {
+      } else if (c == '_' && any && p + 1 < rest.size() && rest[p + 1] >= '0' &&
+                 rest[p + 1] <= '9') {
         ++p;
       } else {
         break;
@@ -279,7 +286,8 @@ void dict_update(Interpreter& in, DictObject& dict, const Value& source) {
     auto t = tag_of(item);
     if (t == Tag::List || t == Tag::Tuple) {
       pair = seq_of(item);
-    } else if (t == Tag::Str || t == Tag::Dict || t == Tag::Set || t == Tag::Range || t == Tag::Iterator) {
+    } else if (t == Tag::Str || t == Tag::Dict || t == Tag::Set || t == Tag::Range ||
+               t == Tag::Iterator) {
       pair = in.to_vector(item);
     } else {
       raise(ErrorKind::TypeError, "cannot convert dictionary update sequence element #" +
@@ -287,7 +295,8 @@ void dict_update(Interpreter& in, DictObject& dict, const Value& source) {
     }
     if (pair.size() != 2) {
       raise(ErrorKind::ValueError, "dictionary update sequence element #" + std::to_string(index) +
-                                       " has length " + std::to_string(pair.size()) + "; 2 is required");
+                                       " has length " + std::to_string(pair.size()) +
+                                       "; 2 is required");
     }
     auto h = hash_value(pair[0]);
     dict.insert(std::move(pair[0]), h, std::move(pair[1]));
@@ -334,7 +343,8 @@ Value b_enumerate(Interpreter& in, Args& a) {
     raise(ErrorKind::TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
   }
   Value counter = start != nullptr ? integer_arg(*start) : Value(0);
-  if (start != nullptr && tag_of(counter) == Tag::Bool) counter = Value(ValueAccess::small(counter));
+  if (start != nullptr && tag_of(counter) == Tag::Bool)
+    counter = Value(ValueAccess::small(counter));
   std::vector<Value> items;
   in.iterate(*iterable, [&](const Value& v) {
     items.push_back(make_tuple({counter, v}));
@@ -351,11 +361,14 @@ Value b_float(Args& a) {
   if (a.pos.empty()) return Value(0.0);
   const Value& x = a.pos[0];
   switch (tag_of(x)) {
-    case Tag::Float: return x;
+    case Tag::Float:
+      return x;
     case Tag::Bool:
     case Tag::SmallInt:
-    case Tag::BigInt: return Value(int_to_double(x));
-    case Tag::Str: return Value(parse_float_text(x));
+    case Tag::BigInt:
+      return Value(int_to_double(x));
+    case Tag::Str:
+      return Value(parse_float_text(x));
     default:
       raise(ErrorKind::TypeError, "float() argument must be a string or a real number, not '" +
                                       std::string(x.type_name()) + "'");
@@ -377,15 +390,20 @@ Value b_int(Args& a) {
     if (base != 0 && (base < 2 || base > 36)) {
       raise(ErrorKind::ValueError, "int() base must be >= 2 and <= 36, or 0");
     }
-    if (tag_of(x) != Tag::Str) raise(ErrorKind::TypeError, "int() can't convert non-string with explicit base");
+    if (tag_of(x) != Tag::Str)
+      raise(ErrorKind::TypeError, "int() can't convert non-string with explicit base");
     return parse_int_text(x, static_cast<int>(base));
   }
   switch (tag_of(x)) {
-    case Tag::Bool: return Value(ValueAccess::small(x));
+    case Tag::Bool:
+      return Value(ValueAccess::small(x));
     case Tag::SmallInt:
-    case Tag::BigInt: return x;
-    case Tag::Float: return float_to_int(ValueAccess::real(x));
-    case Tag::Str: return parse_int_text(x, 10);
+    case Tag::BigInt:
+      return x;
+    case Tag::Float:
+      return float_to_int(ValueAccess::real(x));
+    case Tag::Str:
+      return parse_int_text(x, 10);
     default:
       raise(ErrorKind::TypeError,
             "int() argument must be a string, a bytes-like object or a real number, not '" +
@@ -483,8 +501,8 @@ Value b_ord(Args& a) {
   a.expect_count(1, 1);
   const Value& x = a.pos[0];
   if (tag_of(x) != Tag::Str) {
-    raise(ErrorKind::TypeError, "ord() expected string of length 1, but " +
-                                    std::string(x.type_name()) + " found");
+    raise(ErrorKind::TypeError,
+          "ord() expected string of length 1, but " + std::string(x.type_name()) + " found");
   }
   const auto& s = ValueAccess::as<StrObject>(x);
   if (s.length != 1) {
@@ -507,7 +525,8 @@ Value b_pow(Interpreter& in, Args& a) {
   }
   if (mod != nullptr && !mod->is_none()) {
     if (!is_integral(*base) || !is_integral(*exp) || !is_integral(*mod)) {
-      raise(ErrorKind::TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+      raise(ErrorKind::TypeError,
+            "pow() 3rd argument not allowed unless all arguments are integers");
     }
     return int_powmod(*base, *exp, *mod);
   }
@@ -564,7 +583,8 @@ Value b_reversed(Interpreter& in, Args& a) {
   }
   std::reverse(items.begin(), items.end());
   in.note_opaque();
-  return make_iterator(tag_of(x) == Tag::List ? "list_reverseiterator" : "reversed", std::move(items));
+  return make_iterator(tag_of(x) == Tag::List ? "list_reverseiterator" : "reversed",
+                       std::move(items));
 }
 
 Value b_round(Args& a) {
@@ -572,7 +592,8 @@ Value b_round(Args& a) {
   a.expect_count(0, 2);
   const Value* number = a.arg(0, "number");
   const Value* ndigits = a.arg(1, "ndigits");
-  if (number == nullptr) raise(ErrorKind::TypeError, "round() missing required argument 'number' (pos 1)");
+  if (number == nullptr)
+    raise(ErrorKind::TypeError, "round() missing required argument 'number' (pos 1)");
   bool has_digits = ndigits != nullptr && !ndigits->is_none();
   std::int64_t n = 0;
   if (has_digits) {
@@ -590,7 +611,8 @@ Value b_round(Args& a) {
     if (!has_digits || n >= 0) return v;
     return int_round(v, n);
   }
-  raise(ErrorKind::TypeError, "type " + std::string(x.type_name()) + " doesn't define __round__ method");
+  raise(ErrorKind::TypeError,
+        "type " + std::string(x.type_name()) + " doesn't define __round__ method");
 }
 
 Value b_sorted(Interpreter& in, Args& a) {
@@ -676,13 +698,12 @@ struct Builtin {
 };
 
 constexpr Builtin kBuiltins[] = {
-    {"abs", false},   {"all", false},     {"any", false},   {"bin", false},
-    {"bool", true},   {"chr", false},     {"dict", true},   {"divmod", false},
-    {"enumerate", true}, {"float", true}, {"hex", false},   {"int", true},
-    {"len", false},   {"list", true},     {"max", false},   {"min", false},
-    {"oct", false},   {"ord", false},     {"pow", false},   {"range", true},
-    {"reversed", true}, {"round", false}, {"set", true},    {"sorted", false},
-    {"str", true},    {"sum", false},     {"tuple", true},  {"zip", true},
+    {"abs", false},     {"all", false},   {"any", false},    {"bin", false},      {"bool", true},
+    {"chr", false},     {"dict", true},   {"divmod", false}, {"enumerate", true}, {"float", true},
+    {"hex", false},     {"int", true},    {"len", false},    {"list", true},      {"max", false},
+    {"min", false},     {"oct", false},   {"ord", false},    {"pow", false},      {"range", true},
+    {"reversed", true}, {"round", false}, {"set", true},     {"sorted", false},   {"str", true},
+    {"sum", false},     {"tuple", true},  {"zip", true},
 };
 constexpr int kBuiltinCount = static_cast<int>(sizeof kBuiltins / sizeof kBuiltins[0]);
 
@@ -695,42 +716,69 @@ int find_builtin(std::string_view name) {
   return -1;
 }
 
-Value builtin_value(int id) {
-  return make_callable(id, kBuiltins[id].is_type, kBuiltins[id].name);
-}
+Value builtin_value(int id) { return make_callable(id, kBuiltins[id].is_type, kBuiltins[id].name); }
 
 Value call_builtin(Interpreter& in, int id, Args& a) {
   a.name = kBuiltins[id].name;
   switch (id) {
-    case 0: return b_abs(in, a);
-    case 1: return b_all_any(in, a, true);
-    case 2: return b_all_any(in, a, false);
-    case 3: return b_base(a, 2, "0b");
-    case 4: return b_bool(a);
-    case 5: return b_chr(a);
-    case 6: return b_dict(in, a);
-    case 7: return b_divmod(in, a);
-    case 8: return b_enumerate(in, a);
-    case 9: return b_float(a);
-    case 10: return b_base(a, 16, "0x");
-    case 11: return b_int(a);
-    case 12: return b_len(a);
-    case 13: return b_sequence(in, a, Tag::List);
-    case 14: return b_minmax(in, a, true);
-    case 15: return b_minmax(in, a, false);
-    case 16: return b_base(a, 8, "0o");
-    case 17: return b_ord(a);
-    case 18: return b_pow(in, a);
-    case 19: return b_range(a);
-    case 20: return b_reversed(in, a);
-    case 21: return b_round(a);
-    case 22: return b_sequence(in, a, Tag::Set);
-    case 23: return b_sorted(in, a);
-    case 24: return b_str(a);
-    case 25: return b_sum(in, a);
-    case 26: return b_sequence(in, a, Tag::Tuple);
-    case 27: return b_zip(in, a);
-    default: raise(ErrorKind::TypeError, "unknown builtin");
+    case 0:
+      return b_abs(in, a);
+    case 1:
+      return b_all_any(in, a, true);
+    case 2:
+      return b_all_any(in, a, false);
+    case 3:
+      return b_base(a, 2, "0b");
+    case 4:
+      return b_bool(a);
+    case 5:
+      return b_chr(a);
+    case 6:
+      return b_dict(in, a);
+    case 7:
+      return b_divmod(in, a);
+    case 8:
+      return b_enumerate(in, a);
+    case 9:
+      return b_float(a);
+    case 10:
+      return b_base(a, 16, "0x");
+    case 11:
+      return b_int(a);
+    case 12:
+      return b_len(a);
+    case 13:
+      return b_sequence(in, a, Tag::List);
+    case 14:
+      return b_minmax(in, a, true);
+    case 15:
+      return b_minmax(in, a, false);
+    case 16:
+      return b_base(a, 8, "0o");
+    case 17:
+      return b_ord(a);
+    case 18:
+      return b_pow(in, a);
+    case 19:
+      return b_range(a);
+    case 20:
+      return b_reversed(in, a);
+    case 21:
+      return b_round(a);
+    case 22:
+      return b_sequence(in, a, Tag::Set);
+    case 23:
+      return b_sorted(in, a);
+    case 24:
+      return b_str(a);
+    case 25:
+      return b_sum(in, a);
+    case 26:
+      return b_sequence(in, a, Tag::Tuple);
+    case 27:
+      return b_zip(in, a);
+    default:
+      raise(ErrorKind::TypeError, "unknown builtin");
   }
 }
 

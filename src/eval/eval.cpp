@@ -46,6 +46,41 @@ bool contains_opaque(const Value& v, int depth = 0) {
   }
 }
 
+// Follows the subexpression Python evaluates first; an unknown name there means NameError
+// before anything else can happen, so the raw-text fallback needs no exception (the common
+// `optimizer = adam` and `path = data/train`).
+bool certain_name_error(const detail::Ast& ast) {
+  using detail::NodeKind;
+  std::uint32_t index = ast.root;
+  while (true) {
+    const detail::Node& n = ast.nodes[index];
+    switch (n.kind) {
+      case NodeKind::Name:
+        return detail::find_builtin(ast.names[n.data]) < 0;
+      case NodeKind::BinOp:
+      case NodeKind::Power:
+      case NodeKind::Unary:
+      case NodeKind::BoolOp:
+      case NodeKind::Compare:
+      case NodeKind::Attribute:
+      case NodeKind::Subscript:
+      case NodeKind::Call:
+      case NodeKind::Tuple:
+      case NodeKind::List:
+      case NodeKind::Set:
+      case NodeKind::Dict:
+        if (n.count == 0) return false;
+        index = ast.kid(n, 0);
+        break;
+      case NodeKind::IfExp:
+        index = ast.kid(n, 1);
+        break;
+      default:
+        return false;
+    }
+  }
+}
+
 }  // namespace
 
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
@@ -63,6 +98,10 @@ Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
   thread_local detail::Ast ast;
   try {
     detail::parse_expression(text, ast);
+    if (certain_name_error(ast)) {
+      ast.clear();
+      return {detail::make_str(std::string(text), length, ascii), true};
+    }
     detail::Interpreter interpreter(ast, limits);
     Value value = interpreter.run();
     if (interpreter.made_opaque() && contains_opaque(value)) {

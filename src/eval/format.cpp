@@ -2,8 +2,8 @@
 // implements them (Objects/unicodeobject.c, Python/formatter_unicode.c).
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "eval/interpreter.hpp"
@@ -83,7 +83,8 @@ Spec parse_spec(std::string_view text, const Value& value) {
     spec.align = static_cast<char>(s[0]);
     i = 1;
   }
-  if (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == ' ')) spec.sign = static_cast<char>(s[i++]);
+  if (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == ' '))
+    spec.sign = static_cast<char>(s[i++]);
   if (i < s.size() && s[i] == 'z') {
     spec.z = true;
     ++i;
@@ -106,7 +107,8 @@ Spec parse_spec(std::string_view text, const Value& value) {
     std::int64_t v = 0;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
       v = v * 10 + (s[i] - '0');
-      if (v > (std::int64_t{1} << 40)) raise(ErrorKind::ValueError, "Too many decimal digits in format string");
+      if (v > (std::int64_t{1} << 40))
+        raise(ErrorKind::ValueError, "Too many decimal digits in format string");
       ++i;
       any = true;
     }
@@ -116,7 +118,8 @@ Spec parse_spec(std::string_view text, const Value& value) {
   number(spec.width);
   if (i < s.size() && (s[i] == ',' || s[i] == '_')) {
     spec.grouping = static_cast<char>(s[i++]);
-    if (i < s.size() && (s[i] == ',' || s[i] == '_')) raise(ErrorKind::ValueError, "Cannot specify both ',' and '_'.");
+    if (i < s.size() && (s[i] == ',' || s[i] == '_'))
+      raise(ErrorKind::ValueError, "Cannot specify both ',' and '_'.");
   }
   if (i < s.size() && s[i] == '.') {
     ++i;
@@ -125,20 +128,32 @@ Spec parse_spec(std::string_view text, const Value& value) {
   if (i < s.size()) {
     if (i + 1 < s.size() || s[i] >= 0x80) {
       raise(ErrorKind::ValueError, "Invalid format specifier '" + std::string(text) +
-                                       "' for object of type '" + std::string(value.type_name()) + "'");
+                                       "' for object of type '" + std::string(value.type_name()) +
+                                       "'");
     }
     spec.type = static_cast<char>(s[i]);
   }
   if (spec.grouping != 0) {
     switch (spec.type) {
-      case 0: case 'd': case 'e': case 'f': case 'g': case 'E': case 'G': case '%': case 'F':
+      case 0:
+      case 'd':
+      case 'e':
+      case 'f':
+      case 'g':
+      case 'E':
+      case 'G':
+      case '%':
+      case 'F':
         break;
-      case 'b': case 'o': case 'x': case 'X':
+      case 'b':
+      case 'o':
+      case 'x':
+      case 'X':
         if (spec.grouping == '_') break;
         [[fallthrough]];
       default:
-        raise(ErrorKind::ValueError, std::string("Cannot specify '") + spec.grouping + "' with '" +
-                                         spec.type + "'.");
+        raise(ErrorKind::ValueError,
+              std::string("Cannot specify '") + spec.grouping + "' with '" + spec.type + "'.");
     }
   }
   check_size(static_cast<std::size_t>(std::max<std::int64_t>(spec.width, 0)), "a formatted field");
@@ -177,7 +192,8 @@ std::string group_digits(const std::string& digits, char sep, std::size_t every,
     std::int64_t zeros = std::max<std::int64_t>(0, len - remaining);
     std::int64_t chars = std::max<std::int64_t>(0, std::min(remaining, len));
     std::string piece(static_cast<std::size_t>(zeros), '0');
-    piece.append(digits, static_cast<std::size_t>(remaining - chars), static_cast<std::size_t>(chars));
+    piece.append(digits, static_cast<std::size_t>(remaining - chars),
+                 static_cast<std::size_t>(chars));
     if (use_separator) piece += sep;
     out.insert(0, piece);
     use_separator = true;
@@ -190,8 +206,9 @@ std::string group_digits(const std::string& digits, char sep, std::size_t every,
 }
 
 // Assembles sign, prefix and digits with '=' padding and grouping.
-std::string assemble(const std::string& sign, const std::string& prefix, const std::string& int_digits,
-                     const std::string& rest, const Spec& spec, std::size_t group_every) {
+std::string assemble(const std::string& sign, const std::string& prefix,
+                     const std::string& int_digits, const std::string& rest, const Spec& spec,
+                     std::size_t group_every) {
   std::string digits = int_digits;
   bool zero_pad = spec.align == '=' && spec.fill == U'0';
   std::size_t fixed = sign.size() + prefix.size() + code_points(rest);
@@ -210,7 +227,8 @@ std::string assemble(const std::string& sign, const std::string& prefix, const s
     std::string fill;
     encode_utf8(spec.fill, fill);
     std::string padding;
-    for (std::size_t k = code_points(body); k < static_cast<std::size_t>(spec.width); ++k) padding += fill;
+    for (std::size_t k = code_points(body); k < static_cast<std::size_t>(spec.width); ++k)
+      padding += fill;
     return sign + prefix + padding + digits + rest;
   }
   return pad(body, spec, '>');
@@ -310,7 +328,8 @@ std::string format_float_spec(double x, Spec spec, bool from_int) {
       break;
     default:
       raise(ErrorKind::ValueError, std::string("Unknown format code '") + spec.type +
-                                       "' for object of type '" + (from_int ? "int" : "float") + "'");
+                                       "' for object of type '" + (from_int ? "int" : "float") +
+                                       "'");
   }
   if (spec.z && negative) {
     // 'z' turns a negative zero result into a positive one.
@@ -320,16 +339,25 @@ std::string format_float_spec(double x, Spec spec, bool from_int) {
   // Split the integer digits (for grouping and zero padding) from the rest.
   std::size_t int_end = 0;
   while (int_end < body.size() && body[int_end] >= '0' && body[int_end] <= '9') ++int_end;
-  return assemble(sign_of(negative, spec.sign), "", body.substr(0, int_end), body.substr(int_end), spec, 3);
+  return assemble(sign_of(negative, spec.sign), "", body.substr(0, int_end), body.substr(int_end),
+                  spec, 3);
 }
 
 std::string format_int_spec(const Value& v, const Spec& spec) {
   switch (spec.type) {
-    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case '%':
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+    case '%':
       return format_float_spec(int_to_double(v), spec, true);
-    default: break;
+    default:
+      break;
   }
-  if (spec.precision >= 0) raise(ErrorKind::ValueError, "Precision not allowed in integer format specifier");
+  if (spec.precision >= 0)
+    raise(ErrorKind::ValueError, "Precision not allowed in integer format specifier");
   bool negative = int_sign(v) < 0;
   std::string digits, prefix;
   std::size_t every = 3;
@@ -341,9 +369,21 @@ std::string format_int_spec(const Value& v, const Spec& spec) {
       if (negative) digits.erase(0, 1);
       break;
     }
-    case 'b': digits = int_to_base_abs(v, 2); prefix = "0b"; every = 4; break;
-    case 'o': digits = int_to_base_abs(v, 8); prefix = "0o"; every = 4; break;
-    case 'x': digits = int_to_base_abs(v, 16); prefix = "0x"; every = 4; break;
+    case 'b':
+      digits = int_to_base_abs(v, 2);
+      prefix = "0b";
+      every = 4;
+      break;
+    case 'o':
+      digits = int_to_base_abs(v, 8);
+      prefix = "0o";
+      every = 4;
+      break;
+    case 'x':
+      digits = int_to_base_abs(v, 16);
+      prefix = "0x";
+      every = 4;
+      break;
     case 'X':
       digits = int_to_base_abs(v, 16);
       for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -351,8 +391,11 @@ std::string format_int_spec(const Value& v, const Spec& spec) {
       every = 4;
       break;
     case 'c': {
-      if (spec.sign != 0) raise(ErrorKind::ValueError, "Sign not allowed with integer format specifier 'c'");
-      if (spec.alternate) raise(ErrorKind::ValueError, "Alternate form (#) not allowed with integer format specifier 'c'");
+      if (spec.sign != 0)
+        raise(ErrorKind::ValueError, "Sign not allowed with integer format specifier 'c'");
+      if (spec.alternate)
+        raise(ErrorKind::ValueError,
+              "Alternate form (#) not allowed with integer format specifier 'c'");
       std::int64_t c = 0;
       if (!small_int(v, c) || c < 0 || c > 0x10FFFF) {
         raise(ErrorKind::OverflowError, "%c arg not in range(0x110000)");
@@ -371,12 +414,14 @@ std::string format_int_spec(const Value& v, const Spec& spec) {
 
 std::string format_str_spec(const Value& v, const Spec& spec) {
   if (spec.type != 0 && spec.type != 's') {
-    raise(ErrorKind::ValueError, std::string("Unknown format code '") + spec.type +
-                                     "' for object of type 'str'");
+    raise(ErrorKind::ValueError,
+          std::string("Unknown format code '") + spec.type + "' for object of type 'str'");
   }
   if (spec.sign != 0) raise(ErrorKind::ValueError, "Sign not allowed in string format specifier");
-  if (spec.alternate) raise(ErrorKind::ValueError, "Alternate form (#) not allowed in string format specifier");
-  if (spec.align == '=') raise(ErrorKind::ValueError, "'=' alignment not allowed in string format specifier");
+  if (spec.alternate)
+    raise(ErrorKind::ValueError, "Alternate form (#) not allowed in string format specifier");
+  if (spec.align == '=')
+    raise(ErrorKind::ValueError, "'=' alignment not allowed in string format specifier");
   if (spec.grouping != 0) {
     raise(ErrorKind::ValueError, std::string("Cannot specify '") + spec.grouping + "' with 's'.");
   }
@@ -395,11 +440,14 @@ std::string format_value(Interpreter& in, const Value& value, std::string_view s
   auto t = tag_of(value);
   if (spec_text.empty()) return value.str();
   switch (t) {
-    case Tag::Str: return format_str_spec(value, parse_spec(spec_text, value));
+    case Tag::Str:
+      return format_str_spec(value, parse_spec(spec_text, value));
     case Tag::Bool:
     case Tag::SmallInt:
-    case Tag::BigInt: return format_int_spec(value, parse_spec(spec_text, value));
-    case Tag::Float: return format_float_spec(ValueAccess::real(value), parse_spec(spec_text, value), false);
+    case Tag::BigInt:
+      return format_int_spec(value, parse_spec(spec_text, value));
+    case Tag::Float:
+      return format_float_spec(ValueAccess::real(value), parse_spec(spec_text, value), false);
     default:
       raise(ErrorKind::TypeError, "unsupported format string passed to " +
                                       std::string(value.type_name()) + ".__format__");
@@ -425,7 +473,8 @@ Value resolve_field(FormatState& st, std::string_view field) {
   Value obj;
   if (first.empty()) {
     if (st.manual) {
-      raise(ErrorKind::ValueError, "cannot switch from manual field specification to automatic field numbering");
+      raise(ErrorKind::ValueError,
+            "cannot switch from manual field specification to automatic field numbering");
     }
     st.automatic = true;
     auto index = static_cast<std::size_t>(st.auto_index++);
@@ -436,7 +485,8 @@ Value resolve_field(FormatState& st, std::string_view field) {
     obj = st.args.pos[index];
   } else if (first.find_first_not_of("0123456789") == std::string_view::npos) {
     if (st.automatic) {
-      raise(ErrorKind::ValueError, "cannot switch from automatic field numbering to manual field specification");
+      raise(ErrorKind::ValueError,
+            "cannot switch from automatic field numbering to manual field specification");
     }
     st.manual = true;
     if (first.size() > 18) raise(ErrorKind::ValueError, "Too many decimal digits in format string");
@@ -463,7 +513,8 @@ Value resolve_field(FormatState& st, std::string_view field) {
     }
     // '[' key ']'
     std::size_t close = field.find(']', i);
-    if (close == std::string_view::npos) raise(ErrorKind::ValueError, "Missing ']' in format string");
+    if (close == std::string_view::npos)
+      raise(ErrorKind::ValueError, "Missing ']' in format string");
     std::string_view key = field.substr(i + 1, close - i - 1);
     if (key.empty()) raise(ErrorKind::ValueError, "Empty attribute in format string");
     Value k = key.find_first_not_of("0123456789") == std::string_view::npos && key.size() <= 18
@@ -507,9 +558,12 @@ std::string render(FormatState& st, std::string_view fmt, int depth) {
     int level = 1;
     std::size_t bracket = 0;
     while (j < fmt.size()) {
-      if (fmt[j] == '[' ) ++bracket;
-      else if (fmt[j] == ']' && bracket > 0) --bracket;
-      else if (fmt[j] == '{' && bracket == 0) ++level;
+      if (fmt[j] == '[')
+        ++bracket;
+      else if (fmt[j] == ']' && bracket > 0)
+        --bracket;
+      else if (fmt[j] == '{' && bracket == 0)
+        ++level;
       else if (fmt[j] == '}' && bracket == 0) {
         if (--level == 0) break;
       }
@@ -527,19 +581,24 @@ std::string render(FormatState& st, std::string_view fmt, int depth) {
     std::size_t k = 0;
     std::size_t br = 0;
     while (k < inner.size()) {
-      if (inner[k] == '[') ++br;
-      else if (inner[k] == ']' && br > 0) --br;
-      else if (br == 0 && (inner[k] == '!' || inner[k] == ':')) break;
+      if (inner[k] == '[')
+        ++br;
+      else if (inner[k] == ']' && br > 0)
+        --br;
+      else if (br == 0 && (inner[k] == '!' || inner[k] == ':'))
+        break;
       ++k;
     }
     std::string_view field = inner.substr(0, k);
     char conversion = 0;
     std::string_view spec;
     if (k < inner.size() && inner[k] == '!') {
-      if (k + 1 >= inner.size()) raise(ErrorKind::ValueError, "end of string while looking for conversion specifier");
+      if (k + 1 >= inner.size())
+        raise(ErrorKind::ValueError, "end of string while looking for conversion specifier");
       conversion = inner[k + 1];
       k += 2;
-      if (k < inner.size() && inner[k] != ':') raise(ErrorKind::ValueError, "expected ':' after conversion specifier");
+      if (k < inner.size() && inner[k] != ':')
+        raise(ErrorKind::ValueError, "expected ':' after conversion specifier");
     }
     if (k < inner.size() && inner[k] == ':') spec = inner.substr(k + 1);
     Value obj = resolve_field(st, field);
@@ -552,8 +611,8 @@ std::string render(FormatState& st, std::string_view fmt, int depth) {
     } else if (conversion != 0) {
       raise(ErrorKind::ValueError, std::string("Unknown conversion specifier ") + conversion);
     }
-    std::string spec_text = spec.find('{') != std::string_view::npos ? render(st, spec, depth + 1)
-                                                                     : std::string(spec);
+    std::string spec_text =
+        spec.find('{') != std::string_view::npos ? render(st, spec, depth + 1) : std::string(spec);
     out += format_value(st.in, obj, spec_text);
     check_size(out.size(), "a formatted str");
     i = j + 1;
@@ -625,12 +684,18 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
     bool left = false, zero = false, plus = false, space = false, alt = false;
     while (i < fmt.size()) {
       char f = fmt[i];
-      if (f == '-') left = true;
-      else if (f == '0') zero = true;
-      else if (f == '+') plus = true;
-      else if (f == ' ') space = true;
-      else if (f == '#') alt = true;
-      else break;
+      if (f == '-')
+        left = true;
+      else if (f == '0')
+        zero = true;
+      else if (f == '+')
+        plus = true;
+      else if (f == ' ')
+        space = true;
+      else if (f == '#')
+        alt = true;
+      else
+        break;
       ++i;
     }
     auto star_or_number = [&](std::int64_t& out_value) {
@@ -712,19 +777,22 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
         Value iv = value;
         if (tag_of(value) == Tag::Float) {
           if (conv == 'o' || conv == 'x' || conv == 'X') {
-            raise(ErrorKind::TypeError, std::string("%") + conv + " format: an integer is required, not float");
+            raise(ErrorKind::TypeError,
+                  std::string("%") + conv + " format: an integer is required, not float");
           }
           iv = float_to_int(ValueAccess::real(value));
         } else if (!is_integral(value)) {
-          raise(ErrorKind::TypeError, std::string("%") + conv + " format: " +
-                                          (conv == 'o' || conv == 'x' || conv == 'X' ? "an integer" : "a real number") +
-                                          " is required, not " + std::string(value.type_name()));
+          raise(ErrorKind::TypeError,
+                std::string("%") + conv + " format: " +
+                    (conv == 'o' || conv == 'x' || conv == 'X' ? "an integer" : "a real number") +
+                    " is required, not " + std::string(value.type_name()));
         }
         bool negative = int_sign(iv) < 0;
         if (conv == 'o' || conv == 'x' || conv == 'X') {
           body = int_to_base_abs(iv, conv == 'o' ? 8 : 16);
           if (conv == 'X') {
-            for (char& ch : body) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            for (char& ch : body)
+              ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
           }
           if (alt) prefix = conv == 'o' ? "0o" : conv == 'x' ? "0x" : "0X";
         } else {

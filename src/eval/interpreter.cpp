@@ -16,29 +16,41 @@ bool is_num(const Value& v) {
   return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
 }
 bool is_float(const Value& v) { return tag_of(v) == Tag::Float; }
-double to_double(const Value& v) {
-  return is_float(v) ? ValueAccess::real(v) : int_to_double(v);
-}
+double to_double(const Value& v) { return is_float(v) ? ValueAccess::real(v) : int_to_double(v); }
 bool is_seq(const Value& v) { return tag_of(v) == Tag::List || tag_of(v) == Tag::Tuple; }
 
 std::string type_of(const Value& v) { return std::string(v.type_name()); }
 
 const char* op_symbol(Op op) {
   switch (op) {
-    case Op::Add: return "+";
-    case Op::Sub: return "-";
-    case Op::Mul: return "*";
-    case Op::Div: return "/";
-    case Op::FloorDiv: return "//";
-    case Op::Mod: return "%";
-    case Op::Pow: return "** or pow()";
-    case Op::MatMul: return "@";
-    case Op::LShift: return "<<";
-    case Op::RShift: return ">>";
-    case Op::BitAnd: return "&";
-    case Op::BitOr: return "|";
-    case Op::BitXor: return "^";
-    default: return "?";
+    case Op::Add:
+      return "+";
+    case Op::Sub:
+      return "-";
+    case Op::Mul:
+      return "*";
+    case Op::Div:
+      return "/";
+    case Op::FloorDiv:
+      return "//";
+    case Op::Mod:
+      return "%";
+    case Op::Pow:
+      return "** or pow()";
+    case Op::MatMul:
+      return "@";
+    case Op::LShift:
+      return "<<";
+    case Op::RShift:
+      return ">>";
+    case Op::BitAnd:
+      return "&";
+    case Op::BitOr:
+      return "|";
+    case Op::BitXor:
+      return "^";
+    default:
+      return "?";
   }
 }
 
@@ -91,8 +103,8 @@ Value concat(Interpreter& in, const Value& a, const Value& b) {
     return make_str(x.utf8 + y.utf8, x.length + y.length, x.ascii && y.ascii);
   }
   if (ta != tb) {
-    raise(ErrorKind::TypeError, "can only concatenate " + type_of(a) + " (not \"" + type_of(b) +
-                                    "\") to " + type_of(a));
+    raise(ErrorKind::TypeError,
+          "can only concatenate " + type_of(a) + " (not \"" + type_of(b) + "\") to " + type_of(a));
   }
   const auto& x = seq_of(a);
   const auto& y = seq_of(b);
@@ -149,34 +161,49 @@ Value set_op(Interpreter& in, Op op, const Value& a, const Value& b) {
 Value arithmetic(Op op, const Value& a, const Value& b) {
   if (!is_float(a) && !is_float(b)) {
     switch (op) {
-      case Op::Add: return int_add(a, b);
-      case Op::Sub: return int_sub(a, b);
-      case Op::Mul: return int_mul(a, b);
-      case Op::Div: return Value(int_truediv(a, b));
-      case Op::FloorDiv: return int_floordiv(a, b);
-      case Op::Mod: return int_mod(a, b);
+      case Op::Add:
+        return int_add(a, b);
+      case Op::Sub:
+        return int_sub(a, b);
+      case Op::Mul:
+        return int_mul(a, b);
+      case Op::Div:
+        return Value(int_truediv(a, b));
+      case Op::FloorDiv:
+        return int_floordiv(a, b);
+      case Op::Mod:
+        return int_mod(a, b);
       case Op::Pow:
         if (int_sign(b) < 0) {
           double base = int_to_double(a);
-          if (base == 0) raise(ErrorKind::ZeroDivisionError, "0.0 cannot be raised to a negative power");
+          if (base == 0)
+            raise(ErrorKind::ZeroDivisionError, "0.0 cannot be raised to a negative power");
           return Value(float_pow(base, int_to_double(b)));
         }
         return int_pow(a, b);
-      default: break;
+      default:
+        break;
     }
   }
   double x = to_double(a), y = to_double(b);
   switch (op) {
-    case Op::Add: return Value(x + y);
-    case Op::Sub: return Value(x - y);
-    case Op::Mul: return Value(x * y);
+    case Op::Add:
+      return Value(x + y);
+    case Op::Sub:
+      return Value(x - y);
+    case Op::Mul:
+      return Value(x * y);
     case Op::Div:
       if (y == 0) raise(ErrorKind::ZeroDivisionError, "float division by zero");
       return Value(x / y);
-    case Op::FloorDiv: return Value(float_floordiv(x, y));
-    case Op::Mod: return Value(float_mod(x, y));
-    case Op::Pow: return Value(float_pow(x, y));
-    default: break;
+    case Op::FloorDiv:
+      return Value(float_floordiv(x, y));
+    case Op::Mod:
+      return Value(float_mod(x, y));
+    case Op::Pow:
+      return Value(float_pow(x, y));
+    default:
+      break;
   }
   raise(ErrorKind::TypeError, "bad arithmetic operator");
 }
@@ -297,7 +324,8 @@ bool contains(Interpreter& in, const Value& container, const Value& item) {
         x = ValueAccess::small(item);
         if (r.step > 0 ? (x < r.start || x >= r.stop) : (x > r.start || x <= r.stop)) return false;
         auto offset = static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(r.start);
-        auto step = r.step > 0 ? static_cast<std::uint64_t>(r.step) : 0 - static_cast<std::uint64_t>(r.step);
+        auto step = r.step > 0 ? static_cast<std::uint64_t>(r.step)
+                               : 0 - static_cast<std::uint64_t>(r.step);
         if (r.step < 0) offset = 0 - offset;
         return offset % step == 0;
       }
@@ -389,7 +417,8 @@ Value slice(Interpreter& in, const Value& object, const Value* lower, const Valu
     in.charge(static_cast<std::uint64_t>(n));
     std::vector<Value> out;
     out.reserve(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0, k = start; i < n; ++i, k += stride) out.push_back(items[static_cast<std::size_t>(k)]);
+    for (std::int64_t i = 0, k = start; i < n; ++i, k += stride)
+      out.push_back(items[static_cast<std::size_t>(k)]);
     return t == Tag::List ? make_list(std::move(out)) : make_tuple(std::move(out));
   }
   if (t == Tag::Str) {
@@ -400,12 +429,14 @@ Value slice(Interpreter& in, const Value& object, const Value* lower, const Valu
     if (s.ascii) {
       std::string out;
       out.reserve(static_cast<std::size_t>(n));
-      for (std::int64_t i = 0, k = start; i < n; ++i, k += stride) out += s.utf8[static_cast<std::size_t>(k)];
+      for (std::int64_t i = 0, k = start; i < n; ++i, k += stride)
+        out += s.utf8[static_cast<std::size_t>(k)];
       return make_str(std::move(out), static_cast<std::size_t>(n), true);
     }
     std::u32string cps = to_u32(s.utf8);
     std::u32string out;
-    for (std::int64_t i = 0, k = start; i < n; ++i, k += stride) out += cps[static_cast<std::size_t>(k)];
+    for (std::int64_t i = 0, k = start; i < n; ++i, k += stride)
+      out += cps[static_cast<std::size_t>(k)];
     return make_str(from_u32(out));
   }
   if (t == Tag::Range) {
@@ -424,19 +455,22 @@ Value subscript(Interpreter& in, const Value& object, const Value& index) {
     case Tag::List:
     case Tag::Tuple: {
       const auto& items = seq_of(object);
-      std::int64_t i = index_value(index, t == Tag::List ? "list indices must be integers or slices"
-                                                         : "tuple indices must be integers or slices");
+      std::int64_t i =
+          index_value(index, t == Tag::List ? "list indices must be integers or slices"
+                                            : "tuple indices must be integers or slices");
       auto n = static_cast<std::int64_t>(items.size());
       if (i < 0) i += n;
       if (i < 0 || i >= n) {
-        raise(ErrorKind::IndexError, std::string(t == Tag::List ? "list" : "tuple") + " index out of range");
+        raise(ErrorKind::IndexError,
+              std::string(t == Tag::List ? "list" : "tuple") + " index out of range");
       }
       return items[static_cast<std::size_t>(i)];
     }
     case Tag::Str: {
       const auto& s = ValueAccess::as<StrObject>(object);
       if (!is_integral(index)) {
-        raise(ErrorKind::TypeError, "string indices must be integers, not '" + type_of(index) + "'");
+        raise(ErrorKind::TypeError,
+              "string indices must be integers, not '" + type_of(index) + "'");
       }
       std::int64_t i = index_value(index, "string indices must be integers");
       auto n = static_cast<std::int64_t>(s.length);
@@ -522,8 +556,8 @@ bool Interpreter::constant_display(const Node& n, const std::vector<Value>& item
 }
 
 void Interpreter::budget_exceeded() {
-  raise(ErrorKind::TimeoutError, "evaluation exceeded the step budget of " +
-                                     std::to_string(limits_.max_steps) + " steps");
+  raise(ErrorKind::TimeoutError,
+        "evaluation exceeded the step budget of " + std::to_string(limits_.max_steps) + " steps");
 }
 
 Value Interpreter::run() {
@@ -650,16 +684,36 @@ Value Interpreter::eval_node(const Node& n) {
         bool result = false;
         try {
           switch (op.op) {
-            case Op::Lt: result = rich_compare(left, right, CompareOp::Lt); break;
-            case Op::Le: result = rich_compare(left, right, CompareOp::Le); break;
-            case Op::Gt: result = rich_compare(left, right, CompareOp::Gt); break;
-            case Op::Ge: result = rich_compare(left, right, CompareOp::Ge); break;
-            case Op::Eq: result = left == right; break;
-            case Op::Ne: result = !(left == right); break;
-            case Op::In: result = contains(*this, right, left); break;
-            case Op::NotIn: result = !contains(*this, right, left); break;
-            case Op::Is: result = identical(left, right); break;
-            default: result = !identical(left, right); break;
+            case Op::Lt:
+              result = rich_compare(left, right, CompareOp::Lt);
+              break;
+            case Op::Le:
+              result = rich_compare(left, right, CompareOp::Le);
+              break;
+            case Op::Gt:
+              result = rich_compare(left, right, CompareOp::Gt);
+              break;
+            case Op::Ge:
+              result = rich_compare(left, right, CompareOp::Ge);
+              break;
+            case Op::Eq:
+              result = left == right;
+              break;
+            case Op::Ne:
+              result = !(left == right);
+              break;
+            case Op::In:
+              result = contains(*this, right, left);
+              break;
+            case Op::NotIn:
+              result = !contains(*this, right, left);
+              break;
+            case Op::Is:
+              result = identical(left, right);
+              break;
+            default:
+              result = !identical(left, right);
+              break;
           }
         } catch (const Error& e) {
           if (e.location().line > 0) throw;
@@ -724,8 +778,8 @@ Value Interpreter::eval_subscript(const Node& n) {
     for (std::uint32_t i = 0; i < index.count; ++i) {
       if (ast_.nodes[ast_.kid(index, i)].kind == NodeKind::Slice) {
         if (tag_of(object) == Tag::Dict) raise(ErrorKind::TypeError, "unhashable type: 'slice'");
-        raise(ErrorKind::TypeError, std::string(object.type_name()) +
-                                        " indices must be integers or slices, not tuple");
+        raise(ErrorKind::TypeError,
+              std::string(object.type_name()) + " indices must be integers or slices, not tuple");
       }
     }
   }
@@ -797,20 +851,23 @@ void Interpreter::bind(std::uint32_t target, const Value& value) {
     items = to_vector(value);
   }
   if (items.size() < t.count) {
-    raise(ErrorKind::ValueError, "not enough values to unpack (expected " + std::to_string(t.count) +
-                                     ", got " + std::to_string(items.size()) + ")");
+    raise(ErrorKind::ValueError, "not enough values to unpack (expected " +
+                                     std::to_string(t.count) + ", got " +
+                                     std::to_string(items.size()) + ")");
   }
   if (items.size() > t.count) {
-    raise(ErrorKind::ValueError, "too many values to unpack (expected " + std::to_string(t.count) + ")");
+    raise(ErrorKind::ValueError,
+          "too many values to unpack (expected " + std::to_string(t.count) + ")");
   }
   for (std::uint32_t i = 0; i < t.count; ++i) bind(ast_.kid(t, i), items[i]);
 }
 
-void Interpreter::run_comprehension(const Node& n, std::uint32_t clause, const Value* first_iterable,
-                                    const std::function<bool()>& emit, bool& stop) {
+void Interpreter::run_comprehension(const Node& n, std::uint32_t clause,
+                                    const Value* first_iterable, const std::function<bool()>& emit,
+                                    bool& stop) {
   const Node& c = ast_.nodes[ast_.kid(n, clause)];
-  Value iterable = (clause == n.extra && first_iterable != nullptr) ? *first_iterable
-                                                                    : eval(ast_.kid(c, 1));
+  Value iterable =
+      (clause == n.extra && first_iterable != nullptr) ? *first_iterable : eval(ast_.kid(c, 1));
   std::size_t mark = scope_.size();
   iterate(iterable, [&](const Value& item) {
     scope_.resize(mark);
@@ -838,35 +895,44 @@ Value Interpreter::eval_comprehension(const Node& n) {
   } restore{scope_, mark};
   if (n.kind == NodeKind::ListComp) {
     std::vector<Value> items;
-    run_comprehension(n, n.extra, nullptr, [&] {
-      items.push_back(eval(ast_.kid(n, 0)));
-      check_size(items.size() * sizeof(Value), "a list");
-      return true;
-    }, stop);
+    run_comprehension(
+        n, n.extra, nullptr,
+        [&] {
+          items.push_back(eval(ast_.kid(n, 0)));
+          check_size(items.size() * sizeof(Value), "a list");
+          return true;
+        },
+        stop);
     return make_list(std::move(items));
   }
   if (n.kind == NodeKind::SetComp) {
     auto* set = new SetObject();
     Value out = make_set(set);
-    run_comprehension(n, n.extra, nullptr, [&] {
-      Value v = eval(ast_.kid(n, 0));
-      auto h = hash_value(v);
-      set->add(std::move(v), h);
-      check_size(set->table.size() * sizeof(SetObject::Slot), "a set");
-      return true;
-    }, stop);
+    run_comprehension(
+        n, n.extra, nullptr,
+        [&] {
+          Value v = eval(ast_.kid(n, 0));
+          auto h = hash_value(v);
+          set->add(std::move(v), h);
+          check_size(set->table.size() * sizeof(SetObject::Slot), "a set");
+          return true;
+        },
+        stop);
     return out;
   }
   auto* dict = new DictObject();
   Value out = make_dict(dict);
-  run_comprehension(n, n.extra, nullptr, [&] {
-    Value key = eval(ast_.kid(n, 0));
-    Value value = eval(ast_.kid(n, 1));
-    auto h = hash_value(key);
-    dict->insert(std::move(key), h, std::move(value));
-    check_size(dict->entries.size() * 2 * sizeof(Value), "a dict");
-    return true;
-  }, stop);
+  run_comprehension(
+      n, n.extra, nullptr,
+      [&] {
+        Value key = eval(ast_.kid(n, 0));
+        Value value = eval(ast_.kid(n, 1));
+        auto h = hash_value(key);
+        dict->insert(std::move(key), h, std::move(value));
+        check_size(dict->entries.size() * 2 * sizeof(Value), "a dict");
+        return true;
+      },
+      stop);
   return out;
 }
 
@@ -894,8 +960,8 @@ Value Interpreter::make_generator(const Node& n) {
       ~Restore() { scope = std::move(saved); }
     } restore{scope_, saved};
     bool stop = false;
-    run_comprehension(*node, node->extra, &first_iterable,
-                      [&] { return sink(eval(ast_.kid(*node, 0))); }, stop);
+    run_comprehension(
+        *node, node->extra, &first_iterable, [&] { return sink(eval(ast_.kid(*node, 0))); }, stop);
   };
   return gen;
 }

@@ -23,18 +23,18 @@ struct KeywordEntry {
   Tok kind;
 };
 constexpr KeywordEntry kKeywords[] = {
-    {"False", Tok::KwFalse}, {"None", Tok::KwNone},     {"True", Tok::KwTrue},
-    {"and", Tok::KwAnd},     {"or", Tok::KwOr},         {"not", Tok::KwNot},
-    {"in", Tok::KwIn},       {"is", Tok::KwIs},         {"if", Tok::KwIf},
-    {"else", Tok::KwElse},   {"for", Tok::KwFor},       {"lambda", Tok::KwLambda},
-    {"as", Tok::Keyword},    {"assert", Tok::Keyword},  {"async", Tok::Keyword},
-    {"await", Tok::Keyword}, {"break", Tok::Keyword},   {"class", Tok::Keyword},
-    {"continue", Tok::Keyword}, {"def", Tok::Keyword},  {"del", Tok::Keyword},
-    {"elif", Tok::Keyword},  {"except", Tok::Keyword},  {"finally", Tok::Keyword},
-    {"from", Tok::Keyword},  {"global", Tok::Keyword},  {"import", Tok::Keyword},
-    {"nonlocal", Tok::Keyword}, {"pass", Tok::Keyword}, {"raise", Tok::Keyword},
-    {"return", Tok::Keyword}, {"try", Tok::Keyword},    {"while", Tok::Keyword},
-    {"with", Tok::Keyword},  {"yield", Tok::Keyword},
+    {"False", Tok::KwFalse},    {"None", Tok::KwNone},    {"True", Tok::KwTrue},
+    {"and", Tok::KwAnd},        {"or", Tok::KwOr},        {"not", Tok::KwNot},
+    {"in", Tok::KwIn},          {"is", Tok::KwIs},        {"if", Tok::KwIf},
+    {"else", Tok::KwElse},      {"for", Tok::KwFor},      {"lambda", Tok::KwLambda},
+    {"as", Tok::Keyword},       {"assert", Tok::Keyword}, {"async", Tok::Keyword},
+    {"await", Tok::Keyword},    {"break", Tok::Keyword},  {"class", Tok::Keyword},
+    {"continue", Tok::Keyword}, {"def", Tok::Keyword},    {"del", Tok::Keyword},
+    {"elif", Tok::Keyword},     {"except", Tok::Keyword}, {"finally", Tok::Keyword},
+    {"from", Tok::Keyword},     {"global", Tok::Keyword}, {"import", Tok::Keyword},
+    {"nonlocal", Tok::Keyword}, {"pass", Tok::Keyword},   {"raise", Tok::Keyword},
+    {"return", Tok::Keyword},   {"try", Tok::Keyword},    {"while", Tok::Keyword},
+    {"with", Tok::Keyword},     {"yield", Tok::Keyword},
 };
 
 }  // namespace
@@ -74,14 +74,18 @@ void Lexer::advance_bytes(std::size_t n) {
 }
 
 const Token& Lexer::peek(std::size_t ahead) {
-  while (ahead_.size() <= ahead) ahead_.push_back(scan());
-  return ahead_[ahead];
+  while (ahead_count_ <= ahead) {
+    ahead_[(ahead_start_ + ahead_count_) % ahead_.size()] = scan();
+    ++ahead_count_;
+  }
+  return ahead_[(ahead_start_ + ahead) % ahead_.size()];
 }
 
 Token Lexer::next() {
-  if (ahead_.empty()) return scan();
-  Token t = std::move(ahead_.front());
-  ahead_.pop_front();
+  if (ahead_count_ == 0) return scan();
+  Token t = std::move(ahead_[ahead_start_]);
+  ahead_start_ = (ahead_start_ + 1) % ahead_.size();
+  --ahead_count_;
   return t;
 }
 
@@ -126,7 +130,8 @@ Token Lexer::scan() {
     while (true) {
       std::size_t p = pos_;
       int indent = 0;
-      while (p < source_.size() && (source_[p] == ' ' || source_[p] == '\t' || source_[p] == '\f')) {
+      while (p < source_.size() &&
+             (source_[p] == ' ' || source_[p] == '\t' || source_[p] == '\f')) {
         ++p;
         ++indent;
       }
@@ -178,7 +183,8 @@ Token Lexer::scan() {
       char q = pos_ + k < source_.size() ? source_[pos_ + k] : 0;
       if (q == '"' || q == '\'') {
         std::string prefix(source_.substr(pos_, k));
-        for (char& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : prefix)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (prefix == "r" || prefix == "u" || prefix == "b" || prefix == "f" || prefix == "br" ||
             prefix == "rb" || prefix == "fr" || prefix == "rf") {
           return scan_string(t, k);
@@ -217,17 +223,23 @@ Token Lexer::scan() {
     case ')':
     case ']':
     case '}':
-      if (depth_ == 0) fail(std::string("unmatched '") + static_cast<char>(c) + "'", line_, column_);
+      if (depth_ == 0)
+        fail(std::string("unmatched '") + static_cast<char>(c) + "'", line_, column_);
       --depth_;
       return single(c == ')' ? Tok::RParen : c == ']' ? Tok::RBracket : Tok::RBrace, 1);
-    case ',': return single(Tok::Comma, 1);
-    case ';': return single(Tok::Semicolon, 1);
-    case '~': return single(Tok::Tilde, 1);
-    case ':': return next_is('=') ? single(Tok::Walrus, 2) : single(Tok::Colon, 1);
+    case ',':
+      return single(Tok::Comma, 1);
+    case ';':
+      return single(Tok::Semicolon, 1);
+    case '~':
+      return single(Tok::Tilde, 1);
+    case ':':
+      return next_is('=') ? single(Tok::Walrus, 2) : single(Tok::Colon, 1);
     case '.':
       if (next_is('.') && next2_is('.')) return single(Tok::Ellipsis, 3);
       return single(Tok::Dot, 1);
-    case '=': return next_is('=') ? single(Tok::Eq, 2) : single(Tok::Assign, 1);
+    case '=':
+      return next_is('=') ? single(Tok::Eq, 2) : single(Tok::Assign, 1);
     case '!':
       if (next_is('=')) return single(Tok::Ne, 2);
       fail("invalid syntax", line_, column_);
@@ -241,32 +253,45 @@ Token Lexer::scan() {
       if (next_is('=')) return single(Tok::Ge, 2);
       return single(Tok::Gt, 1);
     case '*':
-      if (next_is('*')) return next2_is('=') ? single(Tok::AugAssign, 3) : single(Tok::DoubleStar, 2);
+      if (next_is('*'))
+        return next2_is('=') ? single(Tok::AugAssign, 3) : single(Tok::DoubleStar, 2);
       return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Star, 1);
     case '/':
-      if (next_is('/')) return next2_is('=') ? single(Tok::AugAssign, 3) : single(Tok::DoubleSlash, 2);
+      if (next_is('/'))
+        return next2_is('=') ? single(Tok::AugAssign, 3) : single(Tok::DoubleSlash, 2);
       return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Slash, 1);
     case '-':
       if (next_is('>')) return single(Tok::Arrow, 2);
       return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Minus, 1);
-    case '+': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Plus, 1);
-    case '%': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Percent, 1);
-    case '@': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::At, 1);
-    case '&': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Amp, 1);
-    case '|': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Pipe, 1);
-    case '^': return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Caret, 1);
-    default: break;
+    case '+':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Plus, 1);
+    case '%':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Percent, 1);
+    case '@':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::At, 1);
+    case '&':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Amp, 1);
+    case '|':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Pipe, 1);
+    case '^':
+      return next_is('=') ? single(Tok::AugAssign, 2) : single(Tok::Caret, 1);
+    default:
+      break;
   }
   if (c >= 0x80) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "invalid character '%s' (U+%04X)",
-                  std::string(source_.substr(pos_, c < 0x800 ? 2 : c < 0x10000 ? 3 : 4)).c_str(),
+                  std::string(source_.substr(pos_, c < 0x800     ? 2
+                                                   : c < 0x10000 ? 3
+                                                                 : 4))
+                      .c_str(),
                   static_cast<unsigned>(c));
     fail(buf, line_, column_);
   }
   if (c < 0x20 || c == 0x7F) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "invalid non-printable character U+%04X", static_cast<unsigned>(c));
+    std::snprintf(buf, sizeof buf, "invalid non-printable character U+%04X",
+                  static_cast<unsigned>(c));
     fail(buf, line_, column_);
   }
   fail("invalid syntax", line_, column_);
@@ -325,7 +350,8 @@ Token Lexer::scan_number(Token t) {
     };
     if (!digits(accept)) fail(std::string("invalid ") + kind + " literal", t.line, column_at(p));
     if (is_digit(static_cast<unsigned char>(at(p)))) {
-      fail(std::string("invalid digit '") + at(p) + "' in " + kind + " literal", t.line, column_at(p));
+      fail(std::string("invalid digit '") + at(p) + "' in " + kind + " literal", t.line,
+           column_at(p));
     }
     finish_check(kind);
     std::string text = strip(source_.substr(start + 2, p - start - 2));
@@ -371,9 +397,10 @@ Token Lexer::scan_number(Token t) {
     std::string_view int_text = source_.substr(start, int_end - start);
     if (int_text.size() > 1 && int_text[0] == '0' &&
         int_text.find_first_not_of("0_") != std::string_view::npos) {
-      fail("leading zeros in decimal integer literals are not permitted; use an 0o prefix for "
-           "octal integers",
-           t.line, t.column);
+      fail(
+          "leading zeros in decimal integer literals are not permitted; use an 0o prefix for "
+          "octal integers",
+          t.line, t.column);
     }
     try {
       t.literal = int_from_digits(text, 10);
@@ -399,7 +426,8 @@ Token Lexer::scan_string(Token t, std::size_t prefix_len) {
   }
   advance_bytes(prefix_len);
   char quote = source_[pos_];
-  bool triple = pos_ + 2 < source_.size() && source_[pos_ + 1] == quote && source_[pos_ + 2] == quote;
+  bool triple =
+      pos_ + 2 < source_.size() && source_[pos_ + 1] == quote && source_[pos_ + 2] == quote;
   int start_line = t.line, start_column = t.column;
   advance_bytes(triple ? 3 : 1);
   std::string out;
@@ -414,7 +442,8 @@ Token Lexer::scan_string(Token t, std::size_t prefix_len) {
     if (pos_ >= source_.size()) {
       fail(triple ? "unterminated triple-quoted string literal (detected at line " +
                         std::to_string(line_) + ")"
-                  : "unterminated string literal (detected at line " + std::to_string(start_line) + ")",
+                  : "unterminated string literal (detected at line " + std::to_string(start_line) +
+                        ")",
            start_line, start_column);
     }
     char c = source_[pos_];
@@ -464,11 +493,13 @@ Token Lexer::scan_string(Token t, std::size_t prefix_len) {
                      ? source_[pos_ + 2 + static_cast<std::size_t>(k)]
                      : '\0';
         if (!is_hex(static_cast<unsigned char>(h))) {
-          fail(std::string("(unicode error) 'unicodeescape' codec can't decode bytes: truncated \\") +
+          fail(std::string(
+                   "(unicode error) 'unicodeescape' codec can't decode bytes: truncated \\") +
                    letter + std::string(static_cast<std::size_t>(count), 'X') + " escape",
                esc_line, esc_column);
         }
-        value = value * 16 + static_cast<char32_t>(std::strtol(std::string(1, h).c_str(), nullptr, 16));
+        value =
+            value * 16 + static_cast<char32_t>(std::strtol(std::string(1, h).c_str(), nullptr, 16));
       }
       if (value > 0x10FFFF) {
         fail("(unicode error) 'unicodeescape' codec can't decode bytes: illegal Unicode character",
@@ -478,24 +509,62 @@ Token Lexer::scan_string(Token t, std::size_t prefix_len) {
       put(value);
     };
     switch (n) {
-      case '\n': advance_bytes(2); break;
+      case '\n':
+        advance_bytes(2);
+        break;
       case '\r':
         advance_bytes(2);
         if (pos_ < source_.size() && source_[pos_] == '\n') advance_bytes(1);
         break;
-      case '\\': put('\\'); advance_bytes(2); break;
-      case '\'': put('\''); advance_bytes(2); break;
-      case '"': put('"'); advance_bytes(2); break;
-      case 'a': put('\a'); advance_bytes(2); break;
-      case 'b': put('\b'); advance_bytes(2); break;
-      case 'f': put('\f'); advance_bytes(2); break;
-      case 'n': put('\n'); advance_bytes(2); break;
-      case 'r': put('\r'); advance_bytes(2); break;
-      case 't': put('\t'); advance_bytes(2); break;
-      case 'v': put('\v'); advance_bytes(2); break;
-      case 'x': hex_escape(2, 'x'); break;
-      case 'u': hex_escape(4, 'u'); break;
-      case 'U': hex_escape(8, 'U'); break;
+      case '\\':
+        put('\\');
+        advance_bytes(2);
+        break;
+      case '\'':
+        put('\'');
+        advance_bytes(2);
+        break;
+      case '"':
+        put('"');
+        advance_bytes(2);
+        break;
+      case 'a':
+        put('\a');
+        advance_bytes(2);
+        break;
+      case 'b':
+        put('\b');
+        advance_bytes(2);
+        break;
+      case 'f':
+        put('\f');
+        advance_bytes(2);
+        break;
+      case 'n':
+        put('\n');
+        advance_bytes(2);
+        break;
+      case 'r':
+        put('\r');
+        advance_bytes(2);
+        break;
+      case 't':
+        put('\t');
+        advance_bytes(2);
+        break;
+      case 'v':
+        put('\v');
+        advance_bytes(2);
+        break;
+      case 'x':
+        hex_escape(2, 'x');
+        break;
+      case 'u':
+        hex_escape(4, 'u');
+        break;
+      case 'U':
+        hex_escape(8, 'U');
+        break;
       case 'N':
         fail("(unicode error) \\N{...} escapes are not supported in the value language", esc_line,
              esc_column);

@@ -1,8 +1,8 @@
 // Internal: Python's tokenizer, restricted to what an eval()'d expression can contain.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 
@@ -17,22 +17,62 @@ enum class Tok : std::uint8_t {
   Number,
   String,
   Keyword,  // a reserved word other than the ones below (always a syntax error here)
-  KwFalse, KwNone, KwTrue, KwAnd, KwOr, KwNot, KwIn, KwIs, KwIf, KwElse, KwFor, KwLambda,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
-  Comma, Colon, Dot, Semicolon, Assign, Walrus, Arrow, Ellipsis,
-  Plus, Minus, Star, Slash, DoubleSlash, Percent, DoubleStar, At,
-  LShift, RShift, Amp, Pipe, Caret, Tilde,
-  Lt, Gt, Le, Ge, Eq, Ne,
+  KwFalse,
+  KwNone,
+  KwTrue,
+  KwAnd,
+  KwOr,
+  KwNot,
+  KwIn,
+  KwIs,
+  KwIf,
+  KwElse,
+  KwFor,
+  KwLambda,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Colon,
+  Dot,
+  Semicolon,
+  Assign,
+  Walrus,
+  Arrow,
+  Ellipsis,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  DoubleSlash,
+  Percent,
+  DoubleStar,
+  At,
+  LShift,
+  RShift,
+  Amp,
+  Pipe,
+  Caret,
+  Tilde,
+  Lt,
+  Gt,
+  Le,
+  Ge,
+  Eq,
+  Ne,
   AugAssign,  // += -= ... (always a syntax error here)
 };
 
 struct Token {
   Tok kind = Tok::End;
   int line = 1;
-  int column = 1;          // 1-based, in code points
+  int column = 1;           // 1-based, in code points
   std::uint32_t begin = 0;  // byte offsets into the source
   std::uint32_t end = 0;
-  Value literal;            // Number and String tokens
+  Value literal;  // Number and String tokens
   bool fstring_or_bytes = false;
 };
 
@@ -62,7 +102,10 @@ class Lexer {
   int depth_ = 0;  // open brackets
   bool at_line_start_ = false;
   bool emitted_any_ = false;
-  std::deque<Token> ahead_;
+  // Lookahead ring: the grammar never looks more than two tokens ahead.
+  std::array<Token, 4> ahead_;
+  std::size_t ahead_start_ = 0;
+  std::size_t ahead_count_ = 0;
 };
 
 }  // namespace hparams::detail

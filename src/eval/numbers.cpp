@@ -1,12 +1,12 @@
 // Python's float semantics: repr, hashing, %, //, ** and round.
+#include "eval/numbers.hpp"
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include "eval/numbers.hpp"
 
 namespace hparams::detail {
 

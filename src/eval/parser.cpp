@@ -82,7 +82,8 @@ class Parser {
     return true;
   }
 
-  std::uint32_t add(NodeKind kind, const Token& at, std::initializer_list<std::uint32_t> kids = {}) {
+  std::uint32_t add(NodeKind kind, const Token& at,
+                    std::initializer_list<std::uint32_t> kids = {}) {
     return add_kids(kind, at, kids.begin(), kids.size());
   }
 
@@ -129,10 +130,22 @@ class Parser {
 
   static bool starts_expression(Tok k) {
     switch (k) {
-      case Tok::Name: case Tok::Number: case Tok::String: case Tok::KwFalse: case Tok::KwNone:
-      case Tok::KwTrue: case Tok::KwNot: case Tok::KwLambda: case Tok::LParen:
-      case Tok::LBracket: case Tok::LBrace: case Tok::Plus: case Tok::Minus: case Tok::Tilde:
-      case Tok::Star: case Tok::Ellipsis:
+      case Tok::Name:
+      case Tok::Number:
+      case Tok::String:
+      case Tok::KwFalse:
+      case Tok::KwNone:
+      case Tok::KwTrue:
+      case Tok::KwNot:
+      case Tok::KwLambda:
+      case Tok::LParen:
+      case Tok::LBracket:
+      case Tok::LBrace:
+      case Tok::Plus:
+      case Tok::Minus:
+      case Tok::Tilde:
+      case Tok::Star:
+      case Tok::Ellipsis:
         return true;
       default:
         return false;
@@ -208,14 +221,30 @@ class Parser {
       const Token& t = lexer_.peek();
       Op op;
       switch (t.kind) {
-        case Tok::Lt: op = Op::Lt; break;
-        case Tok::Le: op = Op::Le; break;
-        case Tok::Gt: op = Op::Gt; break;
-        case Tok::Ge: op = Op::Ge; break;
-        case Tok::Eq: op = Op::Eq; break;
-        case Tok::Ne: op = Op::Ne; break;
-        case Tok::KwIn: op = Op::In; break;
-        case Tok::KwIs: op = lexer_.peek(1).kind == Tok::KwNot ? Op::IsNot : Op::Is; break;
+        case Tok::Lt:
+          op = Op::Lt;
+          break;
+        case Tok::Le:
+          op = Op::Le;
+          break;
+        case Tok::Gt:
+          op = Op::Gt;
+          break;
+        case Tok::Ge:
+          op = Op::Ge;
+          break;
+        case Tok::Eq:
+          op = Op::Eq;
+          break;
+        case Tok::Ne:
+          op = Op::Ne;
+          break;
+        case Tok::KwIn:
+          op = Op::In;
+          break;
+        case Tok::KwIs:
+          op = lexer_.peek(1).kind == Tok::KwNot ? Op::IsNot : Op::Is;
+          break;
         case Tok::KwNot:
           if (lexer_.peek(1).kind != Tok::KwIn) goto done;
           op = Op::NotIn;
@@ -250,25 +279,63 @@ class Parser {
   // 1+1+...+1 neither nests the parser nor the evaluator.
   static bool level_op(int level, Tok k, Op& op) {
     switch (level) {
-      case 0: if (k == Tok::Pipe) { op = Op::BitOr; return true; } return false;
-      case 1: if (k == Tok::Caret) { op = Op::BitXor; return true; } return false;
-      case 2: if (k == Tok::Amp) { op = Op::BitAnd; return true; } return false;
+      case 0:
+        if (k == Tok::Pipe) {
+          op = Op::BitOr;
+          return true;
+        }
+        return false;
+      case 1:
+        if (k == Tok::Caret) {
+          op = Op::BitXor;
+          return true;
+        }
+        return false;
+      case 2:
+        if (k == Tok::Amp) {
+          op = Op::BitAnd;
+          return true;
+        }
+        return false;
       case 3:
-        if (k == Tok::LShift) { op = Op::LShift; return true; }
-        if (k == Tok::RShift) { op = Op::RShift; return true; }
+        if (k == Tok::LShift) {
+          op = Op::LShift;
+          return true;
+        }
+        if (k == Tok::RShift) {
+          op = Op::RShift;
+          return true;
+        }
         return false;
       case 4:
-        if (k == Tok::Plus) { op = Op::Add; return true; }
-        if (k == Tok::Minus) { op = Op::Sub; return true; }
+        if (k == Tok::Plus) {
+          op = Op::Add;
+          return true;
+        }
+        if (k == Tok::Minus) {
+          op = Op::Sub;
+          return true;
+        }
         return false;
       default:
         switch (k) {
-          case Tok::Star: op = Op::Mul; return true;
-          case Tok::Slash: op = Op::Div; return true;
-          case Tok::DoubleSlash: op = Op::FloorDiv; return true;
-          case Tok::Percent: op = Op::Mod; return true;
-          case Tok::At: op = Op::MatMul; return true;
-          default: return false;
+          case Tok::Star:
+            op = Op::Mul;
+            return true;
+          case Tok::Slash:
+            op = Op::Div;
+            return true;
+          case Tok::DoubleSlash:
+            op = Op::FloorDiv;
+            return true;
+          case Tok::Percent:
+            op = Op::Mod;
+            return true;
+          case Tok::At:
+            op = Op::MatMul;
+            return true;
+          default:
+            return false;
         }
     }
   }
@@ -284,7 +351,8 @@ class Parser {
     std::vector<OpAt> ops;
     while (level_op(level, lexer_.peek().kind, op)) {
       Token t = lexer_.next();
-      ops.push_back(OpAt{op, static_cast<std::uint32_t>(t.line), static_cast<std::uint32_t>(t.column)});
+      ops.push_back(
+          OpAt{op, static_cast<std::uint32_t>(t.line), static_cast<std::uint32_t>(t.column)});
       operands.push_back(parse_binary(level + 1));
     }
     std::uint32_t n = add_list(NodeKind::BinOp, start, operands);
@@ -628,10 +696,10 @@ class Parser {
 };
 
 const char* op_text(Op op) {
-  static const char* const kText[] = {"+",  "-",  "*",  "/",      "//",  "%",  "**",  "@",
-                                      "<<", ">>", "&",  "|",      "^",   "-",  "+",   "~",
-                                      "not", "and", "or", "<",    "<=",  "==", "!=",  ">",
-                                      ">=", "in", "not in", "is", "is not"};
+  static const char* const kText[] = {"+",   "-",   "*",      "/",  "//",    "%",  "**", "@",
+                                      "<<",  ">>",  "&",      "|",  "^",     "-",  "+",  "~",
+                                      "not", "and", "or",     "<",  "<=",    "==", "!=", ">",
+                                      ">=",  "in",  "not in", "is", "is not"};
   return kText[static_cast<int>(op)];
 }
 
@@ -648,12 +716,32 @@ void dump_into(const Ast& ast, std::uint32_t index, std::string& out) {
     }
   };
   switch (n.kind) {
-    case NodeKind::Constant: out += "Constant(" + ast.constants[n.data].repr() + ")"; return;
-    case NodeKind::Name: out += "Name(" + ast.names[n.data] + ")"; return;
-    case NodeKind::Tuple: out += "Tuple("; kids(0); out += ")"; return;
-    case NodeKind::List: out += "List("; kids(0); out += ")"; return;
-    case NodeKind::Set: out += "Set("; kids(0); out += ")"; return;
-    case NodeKind::Dict: out += "Dict("; kids(0); out += ")"; return;
+    case NodeKind::Constant:
+      out += "Constant(" + ast.constants[n.data].repr() + ")";
+      return;
+    case NodeKind::Name:
+      out += "Name(" + ast.names[n.data] + ")";
+      return;
+    case NodeKind::Tuple:
+      out += "Tuple(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::List:
+      out += "List(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::Set:
+      out += "Set(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::Dict:
+      out += "Dict(";
+      kids(0);
+      out += ")";
+      return;
     case NodeKind::BinOp:
     case NodeKind::Compare:
       out += n.kind == NodeKind::BinOp ? "BinOp(" : "Compare(";
@@ -664,10 +752,26 @@ void dump_into(const Ast& ast, std::uint32_t index, std::string& out) {
       }
       out += ")";
       return;
-    case NodeKind::Power: out += "Power("; kids(0); out += ")"; return;
-    case NodeKind::Unary: out += std::string("Unary(") + op_text(n.op) + ", "; kids(0); out += ")"; return;
-    case NodeKind::BoolOp: out += std::string("BoolOp(") + op_text(n.op) + ", "; kids(0); out += ")"; return;
-    case NodeKind::IfExp: out += "IfExp("; kids(0); out += ")"; return;
+    case NodeKind::Power:
+      out += "Power(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::Unary:
+      out += std::string("Unary(") + op_text(n.op) + ", ";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::BoolOp:
+      out += std::string("BoolOp(") + op_text(n.op) + ", ";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::IfExp:
+      out += "IfExp(";
+      kids(0);
+      out += ")";
+      return;
     case NodeKind::Call: {
       out += "Call(";
       dump_into(ast, ast.kid(n, 0), out);
@@ -682,14 +786,46 @@ void dump_into(const Ast& ast, std::uint32_t index, std::string& out) {
       out += ")";
       return;
     }
-    case NodeKind::Attribute: out += "Attribute("; kids(0); out += ", " + ast.names[n.data] + ")"; return;
-    case NodeKind::Subscript: out += "Subscript("; kids(0); out += ")"; return;
-    case NodeKind::Slice: out += "Slice("; kids(0); out += ")"; return;
-    case NodeKind::ListComp: out += "ListComp("; kids(0); out += ")"; return;
-    case NodeKind::SetComp: out += "SetComp("; kids(0); out += ")"; return;
-    case NodeKind::DictComp: out += "DictComp("; kids(0); out += ")"; return;
-    case NodeKind::GenExp: out += "GenExp("; kids(0); out += ")"; return;
-    case NodeKind::CompFor: out += "For("; kids(0); out += ")"; return;
+    case NodeKind::Attribute:
+      out += "Attribute(";
+      kids(0);
+      out += ", " + ast.names[n.data] + ")";
+      return;
+    case NodeKind::Subscript:
+      out += "Subscript(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::Slice:
+      out += "Slice(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::ListComp:
+      out += "ListComp(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::SetComp:
+      out += "SetComp(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::DictComp:
+      out += "DictComp(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::GenExp:
+      out += "GenExp(";
+      kids(0);
+      out += ")";
+      return;
+    case NodeKind::CompFor:
+      out += "For(";
+      kids(0);
+      out += ")";
+      return;
   }
 }
 

@@ -11,18 +11,39 @@ namespace hparams::detail {
 namespace {
 
 enum MethodId {
-  kUpper = 1000, kLower, kSplit, kRsplit, kJoin, kReplace, kStrip, kLstrip, kRstrip,
-  kStartswith, kEndswith, kFormat, kZfill, kTitle, kCapitalize, kStrCount, kFind,
-  kSeqIndex, kSeqCount,
-  kGet, kKeys, kValues, kItems,
-  kRangeIndex, kRangeCount,
+  kUpper = 1000,
+  kLower,
+  kSplit,
+  kRsplit,
+  kJoin,
+  kReplace,
+  kStrip,
+  kLstrip,
+  kRstrip,
+  kStartswith,
+  kEndswith,
+  kFormat,
+  kZfill,
+  kTitle,
+  kCapitalize,
+  kStrCount,
+  kFind,
+  kSeqIndex,
+  kSeqCount,
+  kGet,
+  kKeys,
+  kValues,
+  kItems,
+  kRangeIndex,
+  kRangeCount,
   kMethodEnd,
 };
 
-constexpr const char* kMethodNames[] = {
-    "upper", "lower", "split", "rsplit", "join", "replace", "strip", "lstrip", "rstrip",
-    "startswith", "endswith", "format", "zfill", "title", "capitalize", "count", "find",
-    "index", "count", "get", "keys", "values", "items", "index", "count"};
+constexpr const char* kMethodNames[] = {"upper",    "lower",  "split",  "rsplit", "join",
+                                        "replace",  "strip",  "lstrip", "rstrip", "startswith",
+                                        "endswith", "format", "zfill",  "title",  "capitalize",
+                                        "count",    "find",   "index",  "count",  "get",
+                                        "keys",     "values", "items",  "index",  "count"};
 
 using U32 = std::u32string;
 
@@ -68,7 +89,8 @@ void span_args(const Args& a, std::size_t first, std::int64_t length, std::int64
 
 std::int64_t find_in(const U32& hay, const U32& needle, std::int64_t start, std::int64_t end) {
   if (end - start < static_cast<std::int64_t>(needle.size())) return -1;
-  auto pos = hay.substr(0, static_cast<std::size_t>(end)).find(needle, static_cast<std::size_t>(start));
+  auto pos =
+      hay.substr(0, static_cast<std::size_t>(end)).find(needle, static_cast<std::size_t>(start));
   return pos == U32::npos ? -1 : static_cast<std::int64_t>(pos);
 }
 
@@ -80,10 +102,11 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
   std::int64_t maxsplit = -1;
   if (max_v != nullptr) {
     if (!is_integral(*max_v)) {
-      raise(ErrorKind::TypeError, "'" + std::string(max_v->type_name()) +
-                                      "' object cannot be interpreted as an integer");
+      raise(ErrorKind::TypeError,
+            "'" + std::string(max_v->type_name()) + "' object cannot be interpreted as an integer");
     }
-    if (!small_int(*max_v, maxsplit)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
+    if (!small_int(*max_v, maxsplit))
+      raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   }
   if (maxsplit < 0) maxsplit = INT64_MAX;
   U32 s = u32_of(self);
@@ -116,7 +139,8 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
         }
         std::int64_t j = i;
         while (j >= 0 && !is_space(s[static_cast<std::size_t>(j)])) --j;
-        parts.push_back(str_value(s.substr(static_cast<std::size_t>(j + 1), static_cast<std::size_t>(i - j))));
+        parts.push_back(
+            str_value(s.substr(static_cast<std::size_t>(j + 1), static_cast<std::size_t>(i - j))));
         i = j;
       }
       std::reverse(parts.begin(), parts.end());
@@ -177,10 +201,12 @@ Value replace(Interpreter& in, const Value& self, Args& a) {
   a.no_keywords();
   a.expect_count(2, 3);
   if (tag_of(a.pos[0]) != Tag::Str) {
-    raise(ErrorKind::TypeError, "replace() argument 1 must be str, not " + std::string(a.pos[0].type_name()));
+    raise(ErrorKind::TypeError,
+          "replace() argument 1 must be str, not " + std::string(a.pos[0].type_name()));
   }
   if (tag_of(a.pos[1]) != Tag::Str) {
-    raise(ErrorKind::TypeError, "replace() argument 2 must be str, not " + std::string(a.pos[1].type_name()));
+    raise(ErrorKind::TypeError,
+          "replace() argument 2 must be str, not " + std::string(a.pos[1].type_name()));
   }
   std::int64_t count = -1;
   if (a.pos.size() == 3) {
@@ -188,7 +214,8 @@ Value replace(Interpreter& in, const Value& self, Args& a) {
       raise(ErrorKind::TypeError, "'" + std::string(a.pos[2].type_name()) +
                                       "' object cannot be interpreted as an integer");
     }
-    if (!small_int(a.pos[2], count)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
+    if (!small_int(a.pos[2], count))
+      raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   }
   if (count < 0) count = INT64_MAX;
   U32 s = u32_of(self), old = u32_of(a.pos[0]), rep = u32_of(a.pos[1]);
@@ -232,9 +259,7 @@ Value strip(const Value& self, Args& a, bool left, bool right, const char* fn) {
     if (tag_of(a.pos[0]) != Tag::Str) str_arg(a.pos[0], fn);
     chars = u32_of(a.pos[0]);
   }
-  auto strip_it = [&](char32_t c) {
-    return whitespace ? is_space(c) : chars.find(c) != U32::npos;
-  };
+  auto strip_it = [&](char32_t c) { return whitespace ? is_space(c) : chars.find(c) != U32::npos; };
   std::size_t b = 0, e = s.size();
   if (left) {
     while (b < e && strip_it(s[b])) ++b;
@@ -266,7 +291,8 @@ Value starts_ends(const Value& self, Args& a, bool starts) {
   if (tag_of(arg) == Tag::Tuple) {
     for (const Value& item : seq_of(arg)) {
       if (tag_of(item) != Tag::Str) {
-        raise(ErrorKind::TypeError, "tuple for " + std::string(fn) + " must only contain str, not " +
+        raise(ErrorKind::TypeError, "tuple for " + std::string(fn) +
+                                        " must only contain str, not " +
                                         std::string(item.type_name()));
       }
       if (test(item)) return Value(true);
@@ -284,11 +310,12 @@ Value zfill(const Value& self, Args& a) {
   a.no_keywords();
   a.expect_count(1, 1);
   if (!is_integral(a.pos[0])) {
-    raise(ErrorKind::TypeError, "'" + std::string(a.pos[0].type_name()) +
-                                    "' object cannot be interpreted as an integer");
+    raise(ErrorKind::TypeError,
+          "'" + std::string(a.pos[0].type_name()) + "' object cannot be interpreted as an integer");
   }
   std::int64_t width = 0;
-  if (!small_int(a.pos[0], width)) raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
+  if (!small_int(a.pos[0], width))
+    raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   U32 s = u32_of(self);
   if (width <= static_cast<std::int64_t>(s.size())) return self;
   check_size(static_cast<std::size_t>(width), "a str");
@@ -314,8 +341,12 @@ Value case_map(const Value& self, Args& a, int which) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     char32_t c = s[i];
     switch (which) {
-      case kUpper: append_upper(c, out); break;
-      case kLower: append_lower(c, out); break;
+      case kUpper:
+        append_upper(c, out);
+        break;
+      case kLower:
+        append_lower(c, out);
+        break;
       case kCapitalize:
         if (i == 0) {
           append_title(c, out);
@@ -447,22 +478,38 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
     case kUpper:
     case kLower:
     case kTitle:
-    case kCapitalize: return case_map(self, a, id);
-    case kSplit: return split(in, self, a, false);
-    case kRsplit: return split(in, self, a, true);
-    case kJoin: return join(in, self, a);
-    case kReplace: return replace(in, self, a);
-    case kStrip: return strip(self, a, true, true, "strip");
-    case kLstrip: return strip(self, a, true, false, "lstrip");
-    case kRstrip: return strip(self, a, false, true, "rstrip");
-    case kStartswith: return starts_ends(self, a, true);
-    case kEndswith: return starts_ends(self, a, false);
-    case kFormat: return str_format(in, self, a);
-    case kZfill: return zfill(self, a);
-    case kStrCount: return count_or_find(self, a, true);
-    case kFind: return count_or_find(self, a, false);
-    case kSeqIndex: return seq_index(in, self, a);
-    case kSeqCount: return seq_count(in, self, a);
+    case kCapitalize:
+      return case_map(self, a, id);
+    case kSplit:
+      return split(in, self, a, false);
+    case kRsplit:
+      return split(in, self, a, true);
+    case kJoin:
+      return join(in, self, a);
+    case kReplace:
+      return replace(in, self, a);
+    case kStrip:
+      return strip(self, a, true, true, "strip");
+    case kLstrip:
+      return strip(self, a, true, false, "lstrip");
+    case kRstrip:
+      return strip(self, a, false, true, "rstrip");
+    case kStartswith:
+      return starts_ends(self, a, true);
+    case kEndswith:
+      return starts_ends(self, a, false);
+    case kFormat:
+      return str_format(in, self, a);
+    case kZfill:
+      return zfill(self, a);
+    case kStrCount:
+      return count_or_find(self, a, true);
+    case kFind:
+      return count_or_find(self, a, false);
+    case kSeqIndex:
+      return seq_index(in, self, a);
+    case kSeqCount:
+      return seq_count(in, self, a);
     case kGet: {
       a.no_keywords();
       a.expect_count(1, 2);
@@ -472,7 +519,8 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
     }
     case kKeys:
     case kValues:
-    case kItems: return dict_view(self, a, id);
+    case kItems:
+      return dict_view(self, a, id);
     case kRangeIndex:
     case kRangeCount: {
       a.no_keywords();
@@ -490,7 +538,8 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
       }
       return Value(index);
     }
-    default: raise(ErrorKind::AttributeError, "unknown method");
+    default:
+      raise(ErrorKind::AttributeError, "unknown method");
   }
 }
 

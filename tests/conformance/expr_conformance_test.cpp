@@ -47,8 +47,8 @@ TEST(ExprConformance, EveryCaseMatchesCPython) {
     if (got == c.expected) {
       ++passed;
     } else {
-      ADD_FAILURE() << "cases.tsv:" << c.line << ": " << c.expression << "\n  expected: " << c.expected
-                    << "\n  got:      " << got;
+      ADD_FAILURE() << "cases.tsv:" << c.line << ": " << c.expression
+                    << "\n  expected: " << c.expected << "\n  got:      " << got;
     }
   }
   std::cout << "[ conformance ] expr: " << passed << "/" << cases.size() << " passed\n";

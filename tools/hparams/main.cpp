@@ -21,7 +21,8 @@ std::string_view line_of(std::string_view text, int line) {
     begin = next + 1;
   }
   auto end = text.find('\n', begin);
-  std::string_view out = text.substr(begin, end == std::string_view::npos ? text.size() - begin : end - begin);
+  std::string_view out =
+      text.substr(begin, end == std::string_view::npos ? text.size() - begin : end - begin);
   if (!out.empty() && out.back() == '\r') out.remove_suffix(1);
   return out;
 }
