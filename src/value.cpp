@@ -228,6 +228,21 @@ std::int64_t hash_value(const Value& v) {
   raise(ErrorKind::TypeError, "unhashable type: '" + std::string(v.type_name()) + "'");
 }
 
+std::int64_t frozenset_hash(const Value& v) {
+  // CPython's frozenset_hash: empty and dummy slots cancel out of the xor, so only the
+  // active entries and the count matter.
+  auto shuffle = [](std::uint64_t h) { return ((h ^ 89869747ULL) ^ (h << 16)) * 3644798167ULL; };
+  const auto& set = set_of(v);
+  std::uint64_t hash = 0;
+  set.for_each(
+      [&](const Value&, std::int64_t h) { hash ^= shuffle(static_cast<std::uint64_t>(h)); });
+  hash ^= (static_cast<std::uint64_t>(set.used) + 1) * 1927868237ULL;
+  hash ^= (hash >> 11) ^ (hash >> 25);
+  hash = hash * 69069U + 907133923ULL;
+  if (hash == static_cast<std::uint64_t>(-1)) hash = 590923713ULL;
+  return static_cast<std::int64_t>(hash);
+}
+
 // ---- dict and set tables ------------------------------------------------------------------
 
 namespace {

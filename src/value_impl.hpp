@@ -134,6 +134,8 @@ Value make_range(std::int64_t start, std::int64_t stop, std::int64_t step);
 Value make_callable(int id, bool is_type, std::string name, Value self = Value());
 Value make_iterator(std::string type_name, std::vector<Value> items, bool is_view = false);
 
+/// The hash CPython gives the frozenset equal to a set (order-independent).
+std::int64_t frozenset_hash(const Value& set);
 /// Python's hash(); throws TypeError for unhashable values.
 std::int64_t hash_value(const Value& v);
 enum class CompareOp : std::uint8_t { Lt, Le, Eq, Ne, Gt, Ge };

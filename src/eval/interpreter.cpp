@@ -316,6 +316,8 @@ bool contains(Interpreter& in, const Value& container, const Value& item) {
     case Tag::Dict:
       return dict_of(container).find(item, hash_value(item)) != nullptr;
     case Tag::Set:
+      // A set looked up in a set is hashed as the equal frozenset, as CPython does.
+      if (tag_of(item) == Tag::Set) return set_of(container).contains(item, frozenset_hash(item));
       return set_of(container).contains(item, hash_value(item));
     case Tag::Range: {
       const auto& r = range_of(container);

@@ -69,9 +69,29 @@ METHODS = ["upper", "lower", "split", "rsplit", "join", "replace", "strip", "lst
            "index", "get", "keys", "values", "items"]
 
 
+def int_set():
+    n = R.randint(0, 12)
+    pool = R.choice([range(-20, 40), range(0, 200, 8), range(-5, 6), range(0, 70000, 4096)])
+    items = [str(R.choice(pool)) for _ in range(n)]
+    if R.random() < 0.2:
+        items = [repr(R.choice(["a", "b", "lr", "seed", "x", "é", "adam", "sgd"])) for _ in range(n)]
+    k = R.randint(0, 3)
+    if k == 0 and n:
+        return "{" + ", ".join(items) + "}"
+    if k == 1:
+        return "set([" + ", ".join(items) + "])"
+    if k == 2:
+        return "{x for x in [" + ", ".join(items) + "]}"
+    return f"set(range({R.randint(-10, 10)}, {R.randint(10, 100)}, {R.randint(1, 9)}))"
+
+
 def expr(d=0):
     if d > 3:
         return atom(d)
+    if R.random() < 0.08:
+        return f"({int_set()} {R.choice(['|', '&', '-', '^', '<=', '=='])} {int_set()})"
+    if R.random() < 0.05:
+        return int_set()
     k = R.random()
     if k < 0.25:
         return atom(d)
