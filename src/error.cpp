@@ -101,4 +101,22 @@ std::string Error::report(std::string_view source_line) const {
   return out;
 }
 
+namespace {
+std::string summary(const std::vector<Error>& errors) {
+  if (errors.empty()) return "no errors";
+  std::string out = errors.front().what();
+  if (errors.size() > 1) out += " (and " + std::to_string(errors.size() - 1) + " more)";
+  return out;
+}
+}  // namespace
+
+ErrorList::ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines)
+    : Error(errors.empty() ? Error(ErrorKind::ConfigError, "no errors") : errors.front()),
+      errors_(std::move(errors)) {
+  for (std::size_t i = 0; i < errors_.size(); ++i) {
+    reports_ += errors_[i].report(i < source_lines.size() ? source_lines[i] : std::string());
+  }
+  static_cast<void>(summary);
+}
+
 }  // namespace hparams

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hparams {
 
@@ -86,6 +87,21 @@ class Error : public std::runtime_error {
   std::string message_;
   SourceLocation where_;
   std::string key_;
+};
+
+/// Several errors found in one pass (every bad line of a file, every bad value of a config).
+/// `what()` lists them all, one report (with the offending line and a caret) each; kind(),
+/// location() and key() are those of the first.
+class ErrorList : public Error {
+ public:
+  explicit ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines = {});
+  const std::vector<Error>& errors() const noexcept { return errors_; }
+  /// The reports of all errors, each followed by its source line and a caret.
+  const std::string& reports() const noexcept { return reports_; }
+
+ private:
+  std::vector<Error> errors_;
+  std::string reports_;
 };
 
 }  // namespace hparams

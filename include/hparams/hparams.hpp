@@ -5,7 +5,10 @@
 //   std::cout << v.repr() << "\n";  // [1, 2, 4, 8]
 #pragma once
 
+#include "hparams/config.hpp"
+#include "hparams/convert.hpp"
 #include "hparams/error.hpp"
 #include "hparams/eval.hpp"
+#include "hparams/ini.hpp"
 #include "hparams/value.hpp"
 #include "hparams/version.hpp"

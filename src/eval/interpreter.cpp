@@ -68,6 +68,8 @@ Value repeat(Interpreter& in, const Value& seq, const Value& count) {
     return tag_of(seq) == Tag::List ? make_list({}) : make_tuple({});
   }
   auto un = static_cast<std::uint64_t>(n);
+  // Repeating nothing is nothing, however many times (and must not loop that many times).
+  if (seq.size() == 0) return seq;
   if (tag_of(seq) == Tag::Str) {
     const auto& s = ValueAccess::as<StrObject>(seq);
     if (!s.utf8.empty() && un > kMaxValueBytes / s.utf8.size()) {

@@ -3,9 +3,13 @@
 //   hparams eval '[1] * 3'        prints [1, 1, 1]
 //   hparams eval -- '-2**2'       expressions starting with '-'
 //   hparams eval - < value.txt    reads the expression from standard input
+//   hparams show hparams.cfg      one `section.key = repr(value)` line per key
+//   hparams check a.cfg b.cfg     every error of every file; exit status 1 if any
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "hparams/hparams.hpp"
@@ -77,6 +81,112 @@ int run_each_line() {
   return failures == 0 ? 0 : 1;
 }
 
+void print_errors(const hparams::Error& e) {
+  if (const auto* list = dynamic_cast<const hparams::ErrorList*>(&e)) {
+    std::cerr << list->reports();
+  } else {
+    std::cerr << e.what() << '\n';
+  }
+}
+
+std::string show_key(const std::string& section, const std::string& key) {
+  return section + "." + key;
+}
+
+// JSON has no tuples, sets, big ints, inf or nan; the mapping is documented in the README.
+nlohmann::ordered_json to_json(const hparams::Value& v) {
+  using hparams::Kind;
+  switch (v.kind()) {
+    case Kind::None:
+      return nullptr;
+    case Kind::Bool:
+      return v.as_bool();
+    case Kind::Int:
+      if (v.fits_int64()) return v.as_int64();
+      return v.repr();  // beyond 64 bits: the decimal digits as a string
+    case Kind::Float: {
+      double d = v.as_double();
+      if (std::isfinite(d)) return d;
+      return v.repr();  // "inf", "-inf", "nan"
+    }
+    case Kind::Str:
+      return std::string(v.as_str());
+    case Kind::List:
+    case Kind::Tuple: {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& item : v.items()) out.push_back(to_json(item));
+      return out;
+    }
+    case Kind::Set: {
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& item : v.set_items()) out.push_back(to_json(item));
+      return out;
+    }
+    case Kind::Dict: {
+      auto out = nlohmann::ordered_json::object();
+      for (const auto& [key, value] : v.entries()) {
+        out[key.is_str() ? std::string(key.as_str()) : key.repr()] = to_json(value);
+      }
+      return out;
+    }
+    default:
+      return v.repr();
+  }
+}
+
+int run_show(const std::string& file, bool raw, bool json) {
+  try {
+    if (raw) {
+      // The raw texts need no evaluation: a file with bad values still shows.
+      auto doc = hparams::ini::Document::load(file);
+      const hparams::ini::Section* defaults = doc.defaults();
+      for (const auto& section : doc.sections()) {
+        if (section.is_default) continue;
+        for (const auto& entry : section.entries) {
+          std::cout << show_key(section.name, entry.key) << " = "
+                    << hparams::Value(entry.value).repr() << '\n';
+        }
+        if (defaults == nullptr) continue;
+        for (const auto& entry : defaults->entries) {
+          if (section.find(entry.key) == nullptr) {
+            std::cout << show_key(section.name, entry.key) << " = "
+                      << hparams::Value(entry.value).repr() << '\n';
+          }
+        }
+      }
+      return 0;
+    }
+    auto config = hparams::Config::load(file);
+    if (json) {
+      std::cout << to_json(config.to_dict()).dump(2) << '\n';
+      return 0;
+    }
+    for (const auto& section : config.sections()) {
+      for (const auto& key : config.keys(section)) {
+        std::cout << show_key(section, key) << " = " << config.at(section, key).repr() << '\n';
+      }
+    }
+    return 0;
+  } catch (const hparams::Error& e) {
+    print_errors(e);
+    return 1;
+  }
+}
+
+int run_check(const std::vector<std::string>& files) {
+  int bad = 0;
+  for (const auto& file : files) {
+    try {
+      auto config = hparams::Config::load(file);
+      std::cout << file << ": ok\n";
+    } catch (const hparams::Error& e) {
+      print_errors(e);
+      ++bad;
+    }
+  }
+  return bad == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,11 +202,26 @@ int main(int argc, char** argv) {
                  "Evaluate each line of standard input; print repr or !Kind: message per line");
   eval->positionals_at_end();
 
+  std::string show_file;
+  bool show_raw = false, show_json = false;
+  auto* show =
+      app.add_subcommand("show", "Print every key of a .cfg file as section.key = repr(value)");
+  show->add_option("file", show_file, "The .cfg file")->required();
+  auto* raw_flag = show->add_flag("--raw", show_raw, "Print the repr of each value's raw text");
+  show->add_flag("--json", show_json, "Print the whole config as JSON")->excludes(raw_flag);
+
+  std::vector<std::string> check_files;
+  auto* check =
+      app.add_subcommand("check", "Validate .cfg files: print every error, exit 1 if any");
+  check->add_option("files", check_files, "The .cfg files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (show->parsed()) return run_show(show_file, show_raw, show_json);
+  if (check->parsed()) return run_check(check_files);
   if (eval->parsed()) {
     if (each_line) return run_each_line();
     if (expression.empty() && eval->count("expression") == 0) {

@@ -1,0 +1,107 @@
+// hparams/config.hpp: a loaded .cfg file: every value evaluated, with typed, exact access.
+//
+// Loading evaluates every value at once (the key `name` stays raw text) and reports every
+// bad value together, each with file:line:col and `section.key`. A loaded Config is
+// immutable: reading it from several threads is safe.
+//
+//   auto config = hparams::Config::load("hparams.cfg");
+//   int seed = config.get<int>("run.seed");
+//   auto strides = config.get<std::vector<int>>("model", "up_strides");
+//   double lr = config.get_or<double>("optimizer.lr", 3e-4);
+//   if (const hparams::Value* v = config.find("data.path")) std::cout << v->repr();
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hparams/convert.hpp"
+#include "hparams/error.hpp"
+#include "hparams/eval.hpp"
+#include "hparams/ini.hpp"
+#include "hparams/value.hpp"
+
+namespace hparams {
+
+struct LoadOptions {
+  EvalLimits limits;
+};
+
+class Config {
+ public:
+  /// Reads, parses and evaluates a file. Throws IOError, or ErrorList with every error.
+  static Config load(const std::filesystem::path& path, const LoadOptions& options = {});
+  /// The same from text; `file` names it in errors.
+  static Config parse(std::string text, std::string file = "<string>",
+                      const LoadOptions& options = {});
+  /// Evaluates an already parsed document.
+  static Config from_document(ini::Document document, const LoadOptions& options = {});
+
+  Config(Config&&) noexcept;
+  Config& operator=(Config&&) noexcept;
+  ~Config();
+
+  const ini::Document& document() const noexcept;
+  const std::string& file() const noexcept;
+
+  /// Section names in file order, without DEFAULT.
+  std::vector<std::string> sections() const;
+  bool has_section(std::string_view section) const;
+  /// Keys of a section in file order, then the DEFAULT keys it inherits. LookupError if the
+  /// section does not exist.
+  std::vector<std::string> keys(std::string_view section) const;
+
+  /// The value of `key`: "section.key", or an unqualified key (from DEFAULT, or the one
+  /// section that has it; ambiguous is a LookupError listing the candidates). Names also
+  /// match in normalised form (lower-case, non-alphanumerics as '_'). nullptr if absent.
+  const Value* find(std::string_view key) const;
+  const Value* find(std::string_view section, std::string_view key) const;
+  /// As find(), but a missing key is a LookupError with a "did you mean" hint.
+  const Value& at(std::string_view key) const;
+  const Value& at(std::string_view section, std::string_view key) const;
+  const Value& operator[](std::string_view key) const { return at(key); }
+
+  /// The value converted exactly to T (see convert.hpp). A section name alone gives the
+  /// section as a dict. Errors name `section.key` and the value's place in the file.
+  template <class T>
+  T get(std::string_view key) const {
+    return convert<T>(at(key), key);
+  }
+  template <class T>
+  T get(std::string_view section, std::string_view key) const {
+    return convert<T>(at(section, key), std::string(section) + "." + std::string(key));
+  }
+  /// get<T>, or `fallback` when the key is absent (a present value of the wrong type is
+  /// still an error).
+  template <class T>
+  T get_or(std::string_view key, T fallback) const {
+    const Value* v = find(key);
+    return v == nullptr ? fallback : convert<T>(*v, key);
+  }
+
+  /// The raw text of a value as written in the file (LookupError if absent).
+  std::string_view raw(std::string_view key) const;
+  /// Everything as a dict of dicts: {section: {key: value}} (DEFAULT keys inherited).
+  Value to_dict() const;
+  /// One section as a dict.
+  Value section_dict(std::string_view section) const;
+
+ private:
+  struct Impl;
+  explicit Config(std::unique_ptr<Impl> impl);
+  template <class T>
+  T convert(const Value& v, std::string_view key) const {
+    try {
+      return from_value<T>(v, qualified(key));
+    } catch (const Error& e) {
+      rethrow_located(e, key);
+    }
+  }
+  std::string qualified(std::string_view key) const;
+  [[noreturn]] void rethrow_located(const Error& e, std::string_view key) const;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hparams

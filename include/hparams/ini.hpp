@@ -1,0 +1,90 @@
+// hparams/ini.hpp: the .cfg file as a lossless document, read as Python's configparser reads
+// it with the seed's settings.
+//
+// `=` and `:` delimiters (the first one splits), full-line `#`/`;` comments, no inline
+// comments, multi-line values by indentation (blank lines kept, comment lines dropped,
+// continuation lines stripped), `[DEFAULT]`, keys lower-cased, section names as written,
+// strict duplicate detection. A UTF-8 BOM is skipped and CRLF reads like LF. Printing an
+// unmodified document gives back its bytes; set_value() changes only that value's text.
+//
+//   auto doc = hparams::ini::Document::parse("[run]\nname = x\nlr = 3e-4\n", "hparams.cfg");
+//   doc.find("run", "lr")->value;     // "3e-4"
+//   doc.set_value("run", "lr", "1e-3");
+//   doc.str();                        // "[run]\nname = x\nlr = 1e-3\n"
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hparams/error.hpp"
+
+namespace hparams::ini {
+
+/// One `key = value` entry.
+struct Entry {
+  std::string key;     ///< lower-cased, as configparser's optionxform does
+  std::string value;   ///< the logical value: lines joined with '\n', trailing space dropped
+  int line = 0;        ///< line of the key (1-based)
+  int column = 0;      ///< column of the key (1-based, code points)
+  int value_line = 0;  ///< where the value text starts
+  int value_column = 0;
+  /// For a multi-line value, where each of its lines starts in the file (line, column); empty
+  /// for a one-line value.
+  std::vector<std::pair<int, int>> value_lines;
+  std::size_t value_begin = 0;  ///< byte span of the value in the document text
+  std::size_t value_end = 0;
+
+  /// Maps a (line, column) inside `value` to the file.
+  SourceLocation locate(const std::string& file, int line_in_value, int column_in_value) const;
+};
+
+struct Section {
+  std::string name;
+  int line = 0;
+  bool is_default = false;
+  std::vector<Entry> entries;  ///< in file order
+
+  const Entry* find(std::string_view key) const;
+};
+
+class Document {
+ public:
+  /// Parses `text`. Throws ErrorList with every structural error (MissingSectionHeaderError,
+  /// DuplicateSectionError, DuplicateOptionError, ParsingError), each naming file and line.
+  static Document parse(std::string text, std::string file = "<string>");
+  /// Reads and parses a file (IOError when it cannot be read).
+  static Document load(const std::filesystem::path& path);
+
+  const std::string& file() const noexcept { return file_; }
+  /// Sections in file order; `[DEFAULT]` appears where it first appears (if it does).
+  const std::vector<Section>& sections() const noexcept { return sections_; }
+  const Section* find_section(std::string_view name) const;
+  /// The DEFAULT section, or nullptr.
+  const Section* defaults() const;
+  /// The entry of `key` in `section` (own entries only, no DEFAULT inheritance).
+  const Entry* find(std::string_view section, std::string_view key) const;
+
+  /// The document's text: the input bytes, with any set_value() edits.
+  const std::string& str() const noexcept { return text_; }
+  /// The text of line `line` (1-based), without its line break.
+  std::string_view line_text(int line) const;
+
+  /// Replaces the value text of an existing entry (the rest of the file is untouched) and
+  /// re-reads the document. A multi-line `text` is written with continuation lines indented.
+  /// Throws LookupError when the entry does not exist.
+  void set_value(std::string_view section, std::string_view key, std::string_view text);
+
+ private:
+  std::string text_;
+  std::string file_;
+  std::vector<Section> sections_;
+  std::vector<std::size_t> line_starts_;
+};
+
+/// configparser's optionxform: Python's str.lower().
+std::string lower_key(std::string_view key);
+
+}  // namespace hparams::ini

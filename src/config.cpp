@@ -1,0 +1,359 @@
+// Config: evaluates every entry of a document once, and answers lookups by qualified,
+// unqualified and normalised names.
+#include "hparams/config.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+#include "value_impl.hpp"
+
+namespace hparams {
+namespace {
+
+struct Item {
+  const ini::Entry* entry = nullptr;
+  const ini::Section* owner = nullptr;  // where the entry is written (DEFAULT if inherited)
+  Value value;
+};
+
+std::string normalise(std::string_view name) {
+  std::string out = ini::lower_key(name);
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    bool alnum = (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80;
+    if (!alnum) c = '_';
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+struct Config::Impl {
+  struct SectionView {
+    const ini::Section* section = nullptr;
+    std::string normalised;
+    std::vector<Item> items;  // own entries in file order, then inherited DEFAULT entries
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    mutable std::once_flag dict_once;
+    mutable Value dict;
+  };
+  ini::Document document;
+  std::vector<std::unique_ptr<SectionView>> sections;  // without DEFAULT
+  std::unique_ptr<SectionView> defaults;               // may hold no items
+  std::unordered_map<std::string_view, std::uint32_t> section_index;
+
+  const SectionView* section(std::string_view name) const {
+    auto it = section_index.find(name);
+    if (it != section_index.end()) return sections[it->second].get();
+    std::string wanted = normalise(name);
+    const SectionView* found = nullptr;
+    for (const auto& s : sections) {
+      if (s->normalised == wanted) {
+        if (found != nullptr) return nullptr;  // ambiguous in normalised form
+        found = s.get();
+      }
+    }
+    return found;
+  }
+
+  static const Item* item(const SectionView& s, std::string_view key) {
+    auto it = s.index.find(key);
+    if (it != s.index.end()) return &s.items[it->second];
+    std::string lowered = ini::lower_key(key);
+    it = s.index.find(lowered);
+    if (it != s.index.end()) return &s.items[it->second];
+    std::string wanted = normalise(key);
+    const Item* found = nullptr;
+    for (const Item& i : s.items) {
+      if (normalise(i.entry->key) == wanted) {
+        if (found != nullptr) return nullptr;
+        found = &i;
+      }
+    }
+    return found;
+  }
+
+  const Item* lookup(std::string_view key) const {
+    // "section.key": sections and keys may both hold dots, so try every split.
+    for (std::size_t dot = key.find('.'); dot != std::string_view::npos;
+         dot = key.find('.', dot + 1)) {
+      std::string_view section_name = key.substr(0, dot);
+      const SectionView* s = section_name == "DEFAULT" ? defaults.get() : section(section_name);
+      if (s == nullptr) continue;
+      if (const Item* i = item(*s, key.substr(dot + 1))) return i;
+    }
+    // An unqualified key: DEFAULT's, or the one section that has it.
+    if (const Item* i = item(*defaults, key)) return i;
+    const Item* found = nullptr;
+    std::vector<std::string> candidates;
+    for (const auto& s : sections) {
+      if (const Item* i = item(*s, key)) {
+        found = i;
+        candidates.push_back(s->section->name + "." + i->entry->key);
+      }
+    }
+    if (candidates.size() > 1) {
+      std::string list;
+      for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c;
+      throw Error(ErrorKind::LookupError,
+                  "key '" + std::string(key) + "' is ambiguous: it is in " + list +
+                      "; qualify it with its section",
+                  SourceLocation{document.file()}, std::string(key));
+    }
+    return found;
+  }
+
+  std::string hint(std::string_view key) const {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+    std::size_t budget = 20000;
+    auto consider = [&](const std::string& candidate) {
+      std::size_t d = edit_distance(key, candidate);
+      if (d < best_distance) {
+        best_distance = d;
+        best = candidate;
+      }
+    };
+    for (const auto& s : sections) {
+      for (const Item& i : s->items) {
+        if (budget-- == 0) break;
+        consider(s->section->name + "." + i.entry->key);
+        consider(i.entry->key);
+      }
+    }
+    return best.empty() ? std::string() : "; did you mean '" + best + "'?";
+  }
+
+  [[noreturn]] void missing(std::string_view key) const {
+    throw Error(ErrorKind::LookupError,
+                "no key '" + std::string(key) + "' in " + document.file() + hint(key),
+                SourceLocation{document.file()}, std::string(key));
+  }
+};
+
+Config::Config(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Config::Config(Config&&) noexcept = default;
+Config& Config::operator=(Config&&) noexcept = default;
+Config::~Config() = default;
+
+Config Config::load(const std::filesystem::path& path, const LoadOptions& options) {
+  return from_document(ini::Document::load(path), options);
+}
+
+Config Config::parse(std::string text, std::string file, const LoadOptions& options) {
+  return from_document(ini::Document::parse(std::move(text), std::move(file)), options);
+}
+
+Config Config::from_document(ini::Document document, const LoadOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->document = std::move(document);
+  const ini::Document& doc = impl->document;
+  std::vector<Error> errors;
+  std::vector<std::string> error_lines;
+
+  auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
+    // The key `name` is always its raw text (the run name, a model name...).
+    if (entry.key == "name") return detail::make_str(entry.value);
+    try {
+      return evaluate(entry.value, options.limits);
+    } catch (const Error& e) {
+      SourceLocation where = entry.locate(doc.file(), e.location().line, e.location().column);
+      errors.emplace_back(e.kind(), e.message(), where, section.name + "." + entry.key);
+      error_lines.emplace_back(doc.line_text(where.line));
+      return Value();
+    }
+  };
+
+  impl->defaults = std::make_unique<Impl::SectionView>();
+  static const ini::Section kNoDefaults{"DEFAULT", 0, true, {}};
+  const ini::Section* default_section = doc.defaults();
+  impl->defaults->section = default_section != nullptr ? default_section : &kNoDefaults;
+  for (const ini::Entry& entry : impl->defaults->section->entries) {
+    impl->defaults->index.emplace(entry.key,
+                                  static_cast<std::uint32_t>(impl->defaults->items.size()));
+    impl->defaults->items.push_back(
+        {&entry, impl->defaults->section, evaluate_entry(*impl->defaults->section, entry)});
+  }
+  for (const ini::Section& section : doc.sections()) {
+    if (section.is_default) continue;
+    auto view = std::make_unique<Impl::SectionView>();
+    view->section = &section;
+    view->normalised = normalise(section.name);
+    view->items.reserve(section.entries.size() + impl->defaults->items.size());
+    view->index.reserve(section.entries.size() + impl->defaults->items.size());
+    for (const ini::Entry& entry : section.entries) {
+      view->index.emplace(entry.key, static_cast<std::uint32_t>(view->items.size()));
+      view->items.push_back({&entry, &section, evaluate_entry(section, entry)});
+    }
+    for (const Item& inherited : impl->defaults->items) {
+      if (view->index.emplace(inherited.entry->key, static_cast<std::uint32_t>(view->items.size()))
+              .second) {
+        view->items.push_back(inherited);
+      }
+    }
+    impl->section_index.emplace(section.name, static_cast<std::uint32_t>(impl->sections.size()));
+    impl->sections.push_back(std::move(view));
+  }
+  if (!errors.empty()) throw ErrorList(std::move(errors), std::move(error_lines));
+  return Config(std::move(impl));
+}
+
+const ini::Document& Config::document() const noexcept { return impl_->document; }
+const std::string& Config::file() const noexcept { return impl_->document.file(); }
+
+std::vector<std::string> Config::sections() const {
+  std::vector<std::string> out;
+  out.reserve(impl_->sections.size());
+  for (const auto& s : impl_->sections) out.push_back(s->section->name);
+  return out;
+}
+
+bool Config::has_section(std::string_view section) const {
+  return impl_->section(section) != nullptr;
+}
+
+std::vector<std::string> Config::keys(std::string_view section) const {
+  const Impl::SectionView* s =
+      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  if (s == nullptr) {
+    throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "] in " + file(),
+                SourceLocation{file()});
+  }
+  std::vector<std::string> out;
+  out.reserve(s->items.size());
+  for (const Item& i : s->items) out.push_back(i.entry->key);
+  return out;
+}
+
+const Value* Config::find(std::string_view key) const {
+  if (const Item* i = impl_->lookup(key)) return &i->value;
+  // A section name alone: the section as a dict.
+  if (const Impl::SectionView* s = impl_->section(key)) {
+    std::call_once(s->dict_once, [&] { s->dict = section_dict(s->section->name); });
+    return &s->dict;
+  }
+  return nullptr;
+}
+
+const Value* Config::find(std::string_view section, std::string_view key) const {
+  const Impl::SectionView* s =
+      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  if (s == nullptr) return nullptr;
+  const Item* i = Impl::item(*s, key);
+  return i == nullptr ? nullptr : &i->value;
+}
+
+const Value& Config::at(std::string_view key) const {
+  const Value* v = find(key);
+  if (v == nullptr) impl_->missing(key);
+  return *v;
+}
+
+const Value& Config::at(std::string_view section, std::string_view key) const {
+  const Value* v = find(section, key);
+  if (v == nullptr) impl_->missing(std::string(section) + "." + std::string(key));
+  return *v;
+}
+
+std::string_view Config::raw(std::string_view key) const {
+  const Item* i = impl_->lookup(key);
+  if (i == nullptr) impl_->missing(key);
+  return i->entry->value;
+}
+
+Value Config::section_dict(std::string_view section) const {
+  const Impl::SectionView* s =
+      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  if (s == nullptr) {
+    throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "] in " + file(),
+                SourceLocation{file()});
+  }
+  std::vector<std::pair<Value, Value>> entries;
+  entries.reserve(s->items.size());
+  for (const Item& i : s->items) entries.emplace_back(detail::make_str(i.entry->key), i.value);
+  return Value::dict(std::move(entries));
+}
+
+Value Config::to_dict() const {
+  std::vector<std::pair<Value, Value>> entries;
+  for (const auto& s : impl_->sections) {
+    entries.emplace_back(detail::make_str(s->section->name), section_dict(s->section->name));
+  }
+  return Value::dict(std::move(entries));
+}
+
+std::string Config::qualified(std::string_view key) const {
+  if (const Item* i = impl_->lookup(key)) return i->owner->name + "." + i->entry->key;
+  return std::string(key);
+}
+
+void Config::rethrow_located(const Error& e, std::string_view key) const {
+  const Item* i = impl_->lookup(key);
+  if (i == nullptr) throw e;
+  SourceLocation where{file(), i->entry->value_line, i->entry->value_column};
+  throw Error(e.kind(), e.message(), where, i->owner->name + "." + i->entry->key);
+}
+
+// ---- convert.hpp helpers ----------------------------------------------------------------
+
+namespace detail {
+
+void conversion_error(std::string_view path, std::string_view expected, const Value& got) {
+  std::string shown = got.repr();
+  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+  throw Error(ErrorKind::TypeError, std::string(path) + ": expected " + std::string(expected) +
+                                        ", got " + std::string(got.type_name()) + " " + shown);
+}
+
+void range_error(std::string_view path, const Value& got, std::string_view type) {
+  throw Error(ErrorKind::OverflowError,
+              std::string(path) + ": " + got.repr() + " does not fit " + std::string(type));
+}
+
+std::string index_path(std::string_view path, std::size_t index) {
+  return std::string(path) + "[" + std::to_string(index) + "]";
+}
+
+std::string key_path(std::string_view path, const Value& key) {
+  return std::string(path) + "[" + key.repr() + "]";
+}
+
+std::span<const Value> sequence_items(const Value& v, std::string_view path,
+                                      std::string_view expected) {
+  if (!v.is_list() && !v.is_tuple()) conversion_error(path, expected, v);
+  return v.items();
+}
+
+}  // namespace detail
+
+bool Field::has(std::string_view key) const {
+  if (!value_.is_dict()) detail::conversion_error(path_, "dict", value_);
+  return value_.find(Value(key)) != nullptr;
+}
+
+const Value& Field::member(std::string_view key) const {
+  if (!value_.is_dict()) detail::conversion_error(path_, "dict", value_);
+  const Value* v = value_.find(Value(key));
+  if (v == nullptr) {
+    throw Error(ErrorKind::LookupError, path_ + ": no key '" + std::string(key) + "'");
+  }
+  return *v;
+}
+
+}  // namespace hparams

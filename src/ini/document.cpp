@@ -1,0 +1,307 @@
+// The configparser-compatible reader (Python 3.11 configparser._read with the seed's
+// settings), keeping byte spans and positions so that the document stays lossless.
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <unordered_map>
+
+#include "eval/unicode.hpp"
+#include "hparams/ini.hpp"
+
+namespace hparams::ini {
+namespace {
+
+using detail::decode_utf8;
+using detail::is_space;
+
+// Python's str.strip()/regex \s: Unicode whitespace.
+bool space_at(std::string_view s, std::size_t pos, std::size_t& next) {
+  auto c = static_cast<unsigned char>(s[pos]);
+  if (c < 0x80) {
+    next = pos + 1;
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  }
+  next = pos;
+  char32_t cp = decode_utf8(s, next);
+  return is_space(cp);
+}
+
+std::size_t skip_space(std::string_view s, std::size_t pos, std::size_t end) {
+  std::size_t next = pos;
+  while (pos < end && space_at(s, pos, next)) pos = next;
+  return pos;
+}
+
+// The end of the text once trailing Unicode whitespace is removed.
+std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end) {
+  while (end > begin) {
+    std::size_t start = end - 1;
+    while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    std::size_t next = start;
+    if (!space_at(s, start, next)) break;
+    end = start;
+  }
+  return end;
+}
+
+int column_of(std::string_view s, std::size_t line_start, std::size_t pos) {
+  int column = 1;
+  for (std::size_t i = line_start; i < pos; ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+std::string quote(std::string_view line) {
+  // configparser quotes the offending line with repr().
+  std::string out = "'";
+  for (char c : line) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string lower_key(std::string_view key) {
+  bool ascii = true;
+  for (unsigned char c : key) {
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    std::string out(key);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return out;
+  }
+  std::u32string lowered;
+  for (char32_t c : detail::to_u32(key)) detail::append_lower(c, lowered);
+  return detail::from_u32(lowered);
+}
+
+SourceLocation Entry::locate(const std::string& file, int line_in_value,
+                             int column_in_value) const {
+  if (line_in_value <= 1 || value_lines.empty()) {
+    return {file, value_line, column_in_value > 0 ? value_column + column_in_value - 1 : 0};
+  }
+  auto index = static_cast<std::size_t>(line_in_value - 1);
+  if (index >= value_lines.size()) index = value_lines.size() - 1;
+  auto [line, column] = value_lines[index];
+  return {file, line, column_in_value > 0 ? column + column_in_value - 1 : 0};
+}
+
+const Entry* Section::find(std::string_view key) const {
+  for (const Entry& e : entries) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+const Section* Document::find_section(std::string_view name) const {
+  for (const Section& s : sections_) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const Section* Document::defaults() const {
+  for (const Section& s : sections_) {
+    if (s.is_default) return &s;
+  }
+  return nullptr;
+}
+
+const Entry* Document::find(std::string_view section, std::string_view key) const {
+  const Section* s = find_section(section);
+  return s == nullptr ? nullptr : s->find(key);
+}
+
+std::string_view Document::line_text(int line) const {
+  if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+  std::size_t begin = line_starts_[static_cast<std::size_t>(line) - 1];
+  std::size_t end = begin;
+  while (end < text_.size() && text_[end] != '\n' && text_[end] != '\r') ++end;
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+Document Document::load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorKind::IOError, "cannot read " + path.string(), SourceLocation{path.string()});
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse(std::move(text), path.string());
+}
+
+Document Document::parse(std::string text, std::string file) {
+  Document doc;
+  doc.text_ = std::move(text);
+  doc.file_ = std::move(file);
+  const std::string_view s = doc.text_;
+  std::vector<Error> errors;
+  std::vector<std::string> error_lines;
+  auto error = [&](ErrorKind kind, std::string message, int line, int column,
+                   std::string key = {}) {
+    errors.emplace_back(kind, std::move(message), SourceLocation{doc.file_, line, column},
+                        std::move(key));
+    error_lines.emplace_back(doc.line_text(line));
+  };
+
+  std::unordered_map<std::string, std::size_t> section_index;
+  std::size_t pos = 0;
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
+  // Line starts first: errors quote their line.
+  doc.line_starts_.push_back(0);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n'))) {
+      doc.line_starts_.push_back(i + 1);
+    }
+  }
+
+  std::ptrdiff_t current = -1;  // section index
+  bool entry_open = false;      // continuation lines attach to the last entry
+  int indent_level = 0;
+  bool missing_header_reported = false;
+  int line = 0;
+  while (pos < s.size()) {
+    // Lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines).
+    ++line;
+    std::size_t line_start = pos;
+    std::size_t line_end = s.find_first_of("\r\n", pos);
+    if (line_end == std::string_view::npos) line_end = s.size();
+    pos = line_end;
+    if (pos < s.size()) pos += (s[pos] == '\r' && pos + 1 < s.size() && s[pos + 1] == '\n') ? 2 : 1;
+    std::size_t begin = skip_space(s, line_start, line_end);
+    std::size_t end = trim_end(s, begin, line_end);
+    bool comment = begin < end && (s[begin] == '#' || s[begin] == ';');
+    if (begin >= end || comment) {
+      // A blank line inside a value is kept; a comment line is dropped.
+      if (!comment && current >= 0 && entry_open) {
+        Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
+        if (e.value_lines.empty()) e.value_lines.emplace_back(e.value_line, e.value_column);
+        e.value_lines.emplace_back(line, 1);
+        e.value += '\n';
+      }
+      continue;
+    }
+    int indent = column_of(s, line_start, begin) - 1;
+    int column = indent + 1;
+    std::string_view content = s.substr(begin, end - begin);
+    if (current >= 0 && entry_open && indent > indent_level) {
+      Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
+      if (e.value_lines.empty()) e.value_lines.emplace_back(e.value_line, e.value_column);
+      e.value_lines.emplace_back(line, column);
+      e.value += '\n';
+      e.value.append(content);
+      e.value_end = end;
+    } else {
+      indent_level = indent;
+      auto close = content.rfind(']');
+      if (content[0] == '[' && close != std::string_view::npos && close > 1) {
+        // SECTCRE `\[(?P<header>.+)\]` with match(): up to the last ']', rest ignored.
+        std::string name(content.substr(1, close - 1));
+        entry_open = false;
+        auto found = section_index.find(name);
+        if (found != section_index.end()) {
+          if (name != "DEFAULT") {
+            error(ErrorKind::DuplicateSectionError, "section '" + name + "' already exists", line,
+                  column, name);
+          }
+          current = static_cast<std::ptrdiff_t>(found->second);
+        } else {
+          Section section;
+          section.name = name;
+          section.line = line;
+          section.is_default = name == "DEFAULT";
+          section_index.emplace(name, doc.sections_.size());
+          current = static_cast<std::ptrdiff_t>(doc.sections_.size());
+          doc.sections_.push_back(std::move(section));
+        }
+      } else if (current < 0) {
+        if (!missing_header_reported) {
+          error(ErrorKind::MissingSectionHeaderError,
+                "File contains no section headers. line " + std::to_string(line) + ": " +
+                    quote(content),
+                line, column);
+          missing_header_reported = true;
+        }
+      } else {
+        // OPTCRE: the option is everything before the first '=' or ':'.
+        auto delim = content.find_first_of("=:");
+        std::size_t key_end =
+            delim == std::string_view::npos ? 0 : trim_end(s, begin, begin + delim);
+        if (delim == std::string_view::npos || key_end == begin) {
+          error(ErrorKind::ParsingError,
+                "Source contains parsing errors: [line " + std::to_string(line) +
+                    "]: " + quote(content),
+                line, column);
+          entry_open = false;
+        } else {
+          Entry e;
+          e.key = lower_key(s.substr(begin, key_end - begin));
+          e.line = line;
+          e.column = column;
+          std::size_t value_begin = skip_space(s, begin + delim + 1, end);
+          e.value_line = line;
+          e.value_column = column_of(s, line_start, value_begin);
+          e.value_begin = value_begin;
+          e.value_end = end;
+          e.value.assign(s.substr(value_begin, end - value_begin));
+          doc.sections_[static_cast<std::size_t>(current)].entries.push_back(std::move(e));
+          entry_open = true;
+        }
+      }
+    }
+  }
+
+  // Join: trailing blank lines and spaces go (configparser's '\n'.join(...).rstrip()), and
+  // duplicates are found now that the entries no longer move.
+  for (Section& section : doc.sections_) {
+    std::unordered_map<std::string_view, const Entry*> seen;
+    seen.reserve(section.entries.size());
+    for (Entry& e : section.entries) {
+      if (!e.value_lines.empty()) {
+        e.value.resize(trim_end(e.value, 0, e.value.size()));
+      }
+      auto [it, inserted] = seen.emplace(e.key, &e);
+      if (!inserted) {
+        error(ErrorKind::DuplicateOptionError,
+              "option '" + e.key + "' in section '" + section.name + "' already exists", e.line,
+              e.column, section.name + "." + e.key);
+      }
+    }
+  }
+  if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) {
+      return a.location().line < b.location().line;
+    });
+    std::vector<std::string> lines;
+    for (const Error& e : errors) lines.emplace_back(doc.line_text(e.location().line));
+    throw ErrorList(std::move(errors), std::move(lines));
+  }
+  return doc;
+}
+
+void Document::set_value(std::string_view section, std::string_view key, std::string_view text) {
+  const Entry* e = find(section, key);
+  if (e == nullptr) {
+    throw Error(ErrorKind::LookupError,
+                "no entry '" + std::string(key) + "' in section [" + std::string(section) + "]");
+  }
+  // Continuation lines of the new text are indented one level deeper than the key.
+  std::string replacement;
+  int key_indent = e->column - 1;
+  for (char c : text) {
+    replacement += c;
+    if (c == '\n') replacement.append(static_cast<std::size_t>(key_indent) + 4, ' ');
+  }
+  std::string edited = text_.substr(0, e->value_begin) + replacement + text_.substr(e->value_end);
+  *this = parse(std::move(edited), file_);
+}
+
+}  // namespace hparams::ini
