@@ -57,10 +57,12 @@ fuzz: deps deps-fuzz
 	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_eval
 
 bench: deps
+	@./tools/install-deps.sh libinih-dev libtomlplusplus-dev libbenchmark-dev
 	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DHPARAMS_BUILD_BENCH=ON \
 	  -DHPARAMS_BUILD_TESTS=OFF
-	cmake --build $(BUILD_BENCH) -j $(JOBS) --target bench_eval
+	cmake --build $(BUILD_BENCH) -j $(JOBS) --target bench_eval bench_load
 	./$(BUILD_BENCH)/bench/bench_eval
+	./$(BUILD_BENCH)/bench/bench_load
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_BENCH)

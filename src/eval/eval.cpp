@@ -1,6 +1,9 @@
 // The public entry points of the value engine.
 #include "hparams/eval.hpp"
 
+#include <cctype>
+#include <cstdlib>
+
 #include "eval/ast.hpp"
 #include "eval/interpreter.hpp"
 #include "eval/unicode.hpp"
@@ -81,9 +84,97 @@ bool certain_name_error(const detail::Ast& ast) {
   }
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Plain literals (most config values) without lexer, parser and interpreter: a decimal int,
+// a simple float, a quote-delimited str without escapes, True/False/None, or a bare
+// identifier (an unknown name or a builtin: raw text either way). Anything else, including
+// everything that would be an error, takes the full path. Returns false when it does not apply.
+bool fast_literal(std::string_view t, Evaluation& out) {
+  if (t.empty() || t.size() > 64) return false;
+  for (char c : t) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) return false;
+  }
+  char first = t[0];
+  if (first == '\'' || first == '"') {
+    if (t.size() < 2 || t.back() != first) return false;
+    std::string_view body = t.substr(1, t.size() - 2);
+    if (body.find(first) != std::string_view::npos || body.find('\\') != std::string_view::npos) {
+      return false;
+    }
+    out.value = detail::make_str(std::string(body), body.size(), true);
+    return true;
+  }
+  std::string_view n = t;
+  bool negative = false;
+  if (n[0] == '-') {
+    negative = true;
+    n.remove_prefix(1);
+    if (n.empty()) return false;
+  }
+  if (is_digit(n[0]) || (n[0] == '.' && n.size() > 1 && is_digit(n[1]))) {
+    std::size_t i = 0;
+    while (i < n.size() && is_digit(n[i])) ++i;
+    std::size_t int_digits = i;
+    bool is_float = false;
+    if (i < n.size() && n[i] == '.') {
+      is_float = true;
+      ++i;
+      while (i < n.size() && is_digit(n[i])) ++i;
+    }
+    if (i < n.size() && (n[i] == 'e' || n[i] == 'E')) {
+      std::size_t j = i + 1;
+      if (j < n.size() && (n[j] == '+' || n[j] == '-')) ++j;
+      if (j >= n.size() || !is_digit(n[j])) return false;
+      while (j < n.size() && is_digit(n[j])) ++j;
+      i = j;
+      is_float = true;
+    }
+    if (i != n.size()) return false;
+    if (is_float) {
+      double d = std::strtod(std::string(n).c_str(), nullptr);
+      out.value = Value(negative ? -d : d);
+      return true;
+    }
+    if (int_digits > 18) return false;
+    if (int_digits > 1 && n[0] == '0') {
+      if (n.find_first_not_of('0') != std::string_view::npos) return false;  // leading zeros
+    }
+    std::int64_t v = 0;
+    for (char c : n) v = v * 10 + (c - '0');
+    out.value = Value(negative ? -v : v);
+    return true;
+  }
+  if (negative) return false;
+  if (t == "True" || t == "False") {
+    out.value = Value(t == "True");
+    return true;
+  }
+  if (t == "None") {
+    out.value = Value();
+    return true;
+  }
+  if (!(std::isalpha(static_cast<unsigned char>(first)) || first == '_')) return false;
+  for (char c : t) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  static constexpr std::string_view kKeywords[] = {
+      "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+      "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+      "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+      "with", "yield"};
+  for (std::string_view k : kKeywords) {
+    if (t == k) return false;
+  }
+  out.value = detail::make_str(std::string(t), t.size(), true);
+  out.raw_text = true;
+  return true;
+}
+
 }  // namespace
 
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
+  if (Evaluation fast; fast_literal(text, fast)) return fast;
   std::size_t length = 0;
   bool ascii = true;
   if (!detail::validate_utf8(text, length, ascii)) {

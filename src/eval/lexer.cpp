@@ -201,10 +201,13 @@ Token Lexer::scan() {
     }
     std::string_view word = source_.substr(pos_, p - pos_);
     t.kind = Tok::Name;
-    for (const auto& k : kKeywords) {
-      if (word == k.word) {
-        t.kind = k.kind;
-        break;
+    // Keywords are 2 to 8 ASCII letters; most names are not, so test cheaply first.
+    if (word.size() >= 2 && word.size() <= 8) {
+      for (const auto& k : kKeywords) {
+        if (k.word[0] == word[0] && word == k.word) {
+          t.kind = k.kind;
+          break;
+        }
       }
     }
     advance_bytes(p - pos_);

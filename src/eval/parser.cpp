@@ -37,6 +37,13 @@ class Parser {
     ~Nest() { --p.nesting_; }
   };
 
+  // Where a node starts; copying a whole Token (with its literal) per grammar level is costly.
+  struct Pos {
+    int line;
+    int column;
+  };
+  static Pos pos_of(const Token& t) { return {t.line, t.column}; }
+
   [[noreturn]] void fail_at(const Token& t, const std::string& message) {
     throw Error(ErrorKind::SyntaxError, message, SourceLocation{"", t.line, t.column});
   }
@@ -82,12 +89,14 @@ class Parser {
     return true;
   }
 
-  std::uint32_t add(NodeKind kind, const Token& at,
-                    std::initializer_list<std::uint32_t> kids = {}) {
+  std::uint32_t add(NodeKind kind, const Token& at, std::initializer_list<std::uint32_t> kids = {}) {
+    return add_kids(kind, pos_of(at), kids.begin(), kids.size());
+  }
+  std::uint32_t add(NodeKind kind, Pos at, std::initializer_list<std::uint32_t> kids = {}) {
     return add_kids(kind, at, kids.begin(), kids.size());
   }
 
-  std::uint32_t add_kids(NodeKind kind, const Token& at, const std::uint32_t* kids, std::size_t n) {
+  std::uint32_t add_kids(NodeKind kind, Pos at, const std::uint32_t* kids, std::size_t n) {
     Node node;
     node.kind = kind;
     node.line = static_cast<std::uint32_t>(at.line);
@@ -103,6 +112,9 @@ class Parser {
   }
 
   std::uint32_t add_list(NodeKind kind, const Token& at, const std::vector<std::uint32_t>& kids) {
+    return add_kids(kind, pos_of(at), kids.data(), kids.size());
+  }
+  std::uint32_t add_list(NodeKind kind, Pos at, const std::vector<std::uint32_t>& kids) {
     return add_kids(kind, at, kids.data(), kids.size());
   }
 
@@ -154,7 +166,7 @@ class Parser {
 
   // expressions: expression (',' expression)* [',']
   std::uint32_t parse_expressions() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = parse_expression();
     if (lexer_.peek().kind != Tok::Comma) return first;
     std::vector<std::uint32_t> items{first};
@@ -170,7 +182,7 @@ class Parser {
   std::uint32_t parse_expression() {
     const Token& start_ref = lexer_.peek();
     if (start_ref.kind == Tok::KwLambda) unexpected(start_ref);
-    Token start = start_ref;
+    Pos start = pos_of(start_ref);
     std::uint32_t body = parse_disjunction();
     if (lexer_.peek().kind != Tok::KwIf) {
       if (lexer_.peek().kind == Tok::Walrus) unexpected(lexer_.peek());
@@ -188,7 +200,7 @@ class Parser {
   std::uint32_t parse_disjunction() { return parse_bool(Tok::KwOr, Op::Or); }
 
   std::uint32_t parse_bool(Tok token, Op op) {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = token == Tok::KwOr ? parse_bool(Tok::KwAnd, Op::And) : parse_inversion();
     if (lexer_.peek().kind != token) return first;
     std::vector<std::uint32_t> operands{first};
@@ -213,7 +225,7 @@ class Parser {
 
   // comparison: bitwise_or (compare_op bitwise_or)*
   std::uint32_t parse_comparison() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = parse_binary(0);
     std::vector<std::uint32_t> operands;
     std::vector<OpAt> ops;
@@ -342,7 +354,7 @@ class Parser {
 
   std::uint32_t parse_binary(int level) {
     if (level == 6) return parse_factor();
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = parse_binary(level + 1);
     Op op;
     if (!level_op(level, lexer_.peek().kind, op)) return first;
@@ -376,7 +388,7 @@ class Parser {
 
   // power: primary '**' factor | primary
   std::uint32_t parse_power() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t base = parse_primary();
     if (lexer_.peek().kind != Tok::DoubleStar) return base;
     Token t = lexer_.next();
@@ -467,7 +479,7 @@ class Parser {
 
   // slices: slice | (slice (',' slice)* [','])     slice: [expr] ':' [expr] [':' [expr]] | expr
   std::uint32_t parse_slices() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = parse_slice();
     if (lexer_.peek().kind != Tok::Comma) return first;
     std::vector<std::uint32_t> items{first};
@@ -479,9 +491,9 @@ class Parser {
   }
 
   std::uint32_t parse_slice() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t lower = kNoNode, upper = kNoNode, step = kNoNode;
-    if (start.kind != Tok::Colon) {
+    if (lexer_.peek().kind != Tok::Colon) {
       lower = parse_expression();
       if (lexer_.peek().kind != Tok::Colon) return lower;
     }
@@ -650,7 +662,7 @@ class Parser {
 
   // star_targets (names, possibly nested in tuples or lists)
   std::uint32_t parse_target_list() {
-    Token start = lexer_.peek();
+    Pos start = pos_of(lexer_.peek());
     std::uint32_t first = parse_target();
     if (lexer_.peek().kind != Tok::Comma) return first;
     std::vector<std::uint32_t> items{first};

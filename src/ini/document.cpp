@@ -46,6 +46,13 @@ std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end) {
 
 int column_of(std::string_view s, std::size_t line_start, std::size_t pos) {
   int column = 1;
+  if (pos - line_start < 64) {
+    // Mostly ASCII: a column is a byte count unless continuation bytes appear.
+    for (std::size_t i = line_start; i < pos; ++i) {
+      column += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return column;
+  }
   for (std::size_t i = line_start; i < pos; ++i) {
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++column;
   }
@@ -172,8 +179,8 @@ Document Document::parse(std::string text, std::string file) {
     // Lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines).
     ++line;
     std::size_t line_start = pos;
-    std::size_t line_end = s.find_first_of("\r\n", pos);
-    if (line_end == std::string_view::npos) line_end = s.size();
+    std::size_t line_end = pos;
+    while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') ++line_end;
     pos = line_end;
     if (pos < s.size()) pos += (s[pos] == '\r' && pos + 1 < s.size() && s[pos + 1] == '\n') ? 2 : 1;
     std::size_t begin = skip_space(s, line_start, line_end);
