@@ -54,7 +54,7 @@ format-check: deps
 fuzz: deps deps-fuzz
 	CXX=clang++-14 cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DHPARAMS_BUILD_FUZZ=ON -DHPARAMS_SANITIZE=ON -DHPARAMS_BUILD_TESTS=OFF
-	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_eval
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_eval fuzz_config
 
 bench: deps
 	@./tools/install-deps.sh libinih-dev libtomlplusplus-dev libbenchmark-dev

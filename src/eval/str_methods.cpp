@@ -335,6 +335,7 @@ Value case_map(const Value& self, Args& a, int which) {
   a.no_keywords();
   a.expect_count(0, 0);
   U32 s = u32_of(self);
+  if (which == kLower) return str_value(lower_string(s));
   U32 out;
   out.reserve(s.size());
   bool previous_cased = false;

@@ -164,6 +164,39 @@ bool is_alnum(char32_t c) {
   if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   return in_ranges(kAlnum, c);
 }
+bool is_case_ignorable(char32_t c) { return in_ranges(kCaseIgnorable, c); }
+
+std::u32string lower_string(std::u32string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != 0x3A3) {
+      append_lower(s[i], out);
+      continue;
+    }
+    // CPython's handle_capital_sigma: final form after a cased letter (case-ignorable
+    // characters skipped) unless a cased letter follows.
+    std::size_t j = i;
+    char32_t c = 0;
+    bool found = false;
+    while (j > 0) {
+      c = s[--j];
+      if (!is_case_ignorable(c)) {
+        found = true;
+        break;
+      }
+    }
+    bool final_sigma = found && is_cased(c);
+    if (final_sigma) {
+      std::size_t k = i + 1;
+      while (k < s.size() && is_case_ignorable(s[k])) ++k;
+      final_sigma = k == s.size() || !is_cased(s[k]);
+    }
+    out += final_sigma ? char32_t{0x3C2} : char32_t{0x3C3};
+  }
+  return out;
+}
+
 int decimal_value(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') ? static_cast<int>(c - '0') : -1;
   auto it = std::upper_bound(std::begin(kDigitZeros), std::end(kDigitZeros), c);

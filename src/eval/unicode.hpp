@@ -24,6 +24,9 @@ bool is_cased(char32_t c);
 bool is_alnum(char32_t c);
 /// The value of a decimal digit (any script), or -1.
 int decimal_value(char32_t c);
+bool is_case_ignorable(char32_t c);
+/// Python's str.lower() of a whole string (full mappings and the final-sigma rule).
+std::u32string lower_string(std::u32string_view s);
 /// Full case mappings (may produce up to three code points).
 void append_upper(char32_t c, std::u32string& out);
 void append_lower(char32_t c, std::u32string& out);

@@ -86,9 +86,7 @@ std::string lower_key(std::string_view key) {
     }
     return out;
   }
-  std::u32string lowered;
-  for (char32_t c : detail::to_u32(key)) detail::append_lower(c, lowered);
-  return detail::from_u32(lowered);
+  return detail::from_u32(detail::lower_string(detail::to_u32(key)));
 }
 
 SourceLocation Entry::locate(const std::string& file, int line_in_value,

@@ -59,6 +59,12 @@ emit_ranges("kIdStart", ranges(lambda cp: chr(cp).isidentifier()))
 emit_ranges("kIdContinue", ranges(lambda cp: ("a" + chr(cp)).isidentifier()))
 emit_ranges("kCased", ranges(lambda cp: is_cased(chr(cp))))
 emit_ranges("kAlnum", ranges(lambda cp: chr(cp).isalnum()))
+# Unicode's Case_Ignorable (used by the final-sigma rule of str.lower()): general categories
+# Mn, Me, Cf, Lm, Sk, plus the Word_Break MidLetter/MidNumLet/Single_Quote characters.
+MID = {0x27, 0x2E, 0x3A, 0xB7, 0x387, 0x55F, 0x5F4, 0x2018, 0x2019, 0x2024, 0x2027, 0xFE13,
+       0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A}
+emit_ranges("kCaseIgnorable", ranges(
+    lambda cp: cp in MID or unicodedata.category(chr(cp)) in ("Mn", "Me", "Cf", "Lm", "Sk")))
 # Decimal digits come in runs of ten; store the code point of each run's zero.
 zeros = [cp for cp in range(MAX) if unicodedata.decimal(chr(cp), -1) == 0]
 for z in zeros:
