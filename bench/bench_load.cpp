@@ -55,12 +55,27 @@ Input generate(std::size_t keys) {
     std::string n = std::to_string(i % 1000);
     std::string cfg_value, toml_value;
     switch (i % 10) {
-      case 0: cfg_value = toml_value = n; break;
-      case 1: cfg_value = toml_value = "1e-" + std::to_string(1 + i % 6); break;
-      case 2: cfg_value = "'adam_" + n + "'"; toml_value = "\"adam_" + n + "\""; break;
-      case 3: cfg_value = "True"; toml_value = "true"; break;
-      case 4: cfg_value = toml_value = "[64, 128, " + n + "]"; break;
-      case 5: cfg_value = "(0.9, 0.999)"; toml_value = "[0.9, 0.999]"; break;
+      case 0:
+        cfg_value = toml_value = n;
+        break;
+      case 1:
+        cfg_value = toml_value = "1e-" + std::to_string(1 + i % 6);
+        break;
+      case 2:
+        cfg_value = "'adam_" + n + "'";
+        toml_value = "\"adam_" + n + "\"";
+        break;
+      case 3:
+        cfg_value = "True";
+        toml_value = "true";
+        break;
+      case 4:
+        cfg_value = toml_value = "[64, 128, " + n + "]";
+        break;
+      case 5:
+        cfg_value = "(0.9, 0.999)";
+        toml_value = "[0.9, 0.999]";
+        break;
       case 6: {
         cfg_value = "[1] * 33 + [2]";
         toml_value = "[";
@@ -68,9 +83,18 @@ Input generate(std::size_t keys) {
         toml_value += "2]";
         break;
       }
-      case 7: cfg_value = "2 ** 5"; toml_value = "32"; break;
-      case 8: cfg_value = "0." + n; toml_value = "0." + n; break;
-      default: cfg_value = "relu"; toml_value = "\"relu\""; break;
+      case 7:
+        cfg_value = "2 ** 5";
+        toml_value = "32";
+        break;
+      case 8:
+        cfg_value = "0." + n;
+        toml_value = "0." + n;
+        break;
+      default:
+        cfg_value = "relu";
+        toml_value = "\"relu\"";
+        break;
     }
     in.cfg += key + " = " + cfg_value + "\n";
     in.toml += key + " = " + toml_value + "\n";
@@ -116,8 +140,8 @@ void BM_Hparams(benchmark::State& state, const Input* in) {
     benchmark::DoNotOptimize(config);
   }
   state.counters["ns/key"] = benchmark::Counter(
-      static_cast<double>(in->keys), benchmark::Counter::kIsIterationInvariantRate |
-                                         benchmark::Counter::kInvert);
+      static_cast<double>(in->keys),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 #ifdef HAVE_INIH
@@ -141,7 +165,8 @@ void BM_Tomlpp(benchmark::State& state, const Input* in) {
 #endif
 
 void BM_GetInt(benchmark::State& state) {
-  auto config = hparams::Config::parse("[train]\nbatch_size = 64\nlr = 3e-4\n[model]\ndepth = 12\n");
+  auto config =
+      hparams::Config::parse("[train]\nbatch_size = 64\nlr = 3e-4\n[model]\ndepth = 12\n");
   for (auto _ : state) benchmark::DoNotOptimize(config.get<int>("model.depth"));
 }
 BENCHMARK(BM_GetInt);
@@ -152,15 +177,25 @@ void BM_GetIntLarge(benchmark::State& state) {
 }
 BENCHMARK(BM_GetIntLarge);
 
-// Peak resident memory of one parse of `in`, measured in a child process.
+long status_kib(const char* field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
+  }
+  return -1;
+}
+
+// Peak resident memory one parse of `in` adds, measured in a child process: the peak is reset
+// (/proc/self/clear_refs) after the input is resident, then read back after the parse.
 long peak_kib(const Input& in, int which) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    struct rusage before {};
-    getrusage(RUSAGE_SELF, &before);
+    { std::ofstream("/proc/self/clear_refs") << "5"; }
+    long base = status_kib("VmRSS:");
     if (which == 0) {
       auto config = hparams::Config::parse(in.cfg, "bench.cfg");
       benchmark::DoNotOptimize(config);
@@ -176,9 +211,7 @@ long peak_kib(const Input& in, int which) {
       benchmark::DoNotOptimize(table);
 #endif
     }
-    struct rusage after {};
-    getrusage(RUSAGE_SELF, &after);
-    long grown = after.ru_maxrss - before.ru_maxrss;
+    long grown = status_kib("VmHWM:") - base;
     if (write(fds[1], &grown, sizeof grown) != sizeof grown) _exit(1);
     _exit(0);
   }
@@ -222,8 +255,8 @@ int main(int argc, char** argv) {
   Collector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
 
-  std::printf("\n%-8s %9s %12s %12s %12s %10s %10s\n", "input", "keys", "hparams ms",
-              "inih ms", "toml++ ms", "vs inih", "vs toml++");
+  std::printf("\n%-8s %9s %12s %12s %12s %10s %10s\n", "input", "keys", "hparams ms", "inih ms",
+              "toml++ ms", "vs inih", "vs toml++");
   for (const auto& in : inputs()) {
     auto get = [&](const std::string& who) {
       auto it = collector.times.find("load/" + who + "/" + in.name);

@@ -13,9 +13,20 @@ namespace {
 
 struct Item {
   const ini::Entry* entry = nullptr;
-  const ini::Section* owner = nullptr;  // where the entry is written (DEFAULT if inherited)
+  std::uint32_t section = 0;  // index into Impl::sections; the DEFAULT view for defaults
   Value value;
 };
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+std::uint64_t key_hash(std::uint32_t section, std::string_view key) {
+  return mix(std::hash<std::string_view>{}(key) ^ (static_cast<std::uint64_t>(section) << 32));
+}
 
 std::string normalise(std::string_view name) {
   std::string out = ini::lower_key(name);
@@ -48,15 +59,48 @@ struct Config::Impl {
   struct SectionView {
     const ini::Section* section = nullptr;
     std::string normalised;
-    std::vector<Item> items;  // own entries in file order, then inherited DEFAULT entries
-    std::unordered_map<std::string_view, std::uint32_t> index;
+    std::uint32_t begin = 0, end = 0;  // own items: items[begin, end)
     mutable std::once_flag dict_once;
     mutable Value dict;
   };
   ini::Document document;
+  std::vector<Item> items;  // every section's own entries, section after section
   std::vector<std::unique_ptr<SectionView>> sections;  // without DEFAULT
-  std::unique_ptr<SectionView> defaults;               // may hold no items
+  SectionView defaults;                                // index kDefaults
   std::unordered_map<std::string_view, std::uint32_t> section_index;
+  // Open addressing over items by (section, key): one flat table instead of a map per section.
+  std::vector<std::uint32_t> slots;
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFF;
+  static constexpr std::uint32_t kDefaults = 0xFFFFFFFE;
+
+  const SectionView& view(std::uint32_t index) const {
+    return index == kDefaults ? defaults : *sections[index];
+  }
+  std::uint32_t section_id(const SectionView* s) const {
+    if (s == &defaults) return kDefaults;
+    auto it = section_index.find(s->section->name);
+    return it->second;
+  }
+
+  void build_index() {
+    std::size_t size = 16;
+    while (size < items.size() * 2) size <<= 1;
+    slots.assign(size, kEmpty);
+    for (std::uint32_t i = 0; i < items.size(); ++i) {
+      std::size_t slot = key_hash(items[i].section, items[i].entry->key) & (size - 1);
+      while (slots[slot] != kEmpty) slot = (slot + 1) & (size - 1);
+      slots[slot] = i;
+    }
+  }
+
+  const Item* own(std::uint32_t section, std::string_view key) const {
+    std::size_t mask = slots.size() - 1;
+    for (std::size_t slot = key_hash(section, key) & mask;; slot = (slot + 1) & mask) {
+      std::uint32_t i = slots[slot];
+      if (i == kEmpty) return nullptr;
+      if (items[i].section == section && items[i].entry->key == key) return &items[i];
+    }
+  }
 
   const SectionView* section(std::string_view name) const {
     auto it = section_index.find(name);
@@ -72,20 +116,35 @@ struct Config::Impl {
     return found;
   }
 
-  static const Item* item(const SectionView& s, std::string_view key) {
-    auto it = s.index.find(key);
-    if (it != s.index.end()) return &s.items[it->second];
-    std::string lowered = ini::lower_key(key);
-    it = s.index.find(lowered);
-    if (it != s.index.end()) return &s.items[it->second];
-    std::string wanted = normalise(key);
-    const Item* found = nullptr;
-    for (const Item& i : s.items) {
-      if (normalise(i.entry->key) == wanted) {
-        if (found != nullptr) return nullptr;
-        found = &i;
+  // A key of a section: its own, else inherited from DEFAULT; exact, lower-cased, normalised.
+  const Item* item(const SectionView& s, std::string_view key) const {
+    std::uint32_t id = section_id(&s);
+    for (int pass = 0; pass < 2; ++pass) {
+      std::string lowered;
+      std::string_view k = key;
+      if (pass == 1) {
+        lowered = ini::lower_key(key);
+        if (lowered == key) break;
+        k = lowered;
+      }
+      if (const Item* i = own(id, k)) return i;
+      if (id != kDefaults) {
+        if (const Item* i = own(kDefaults, k)) return i;
       }
     }
+    std::string wanted = normalise(key);
+    const Item* found = nullptr;
+    auto scan = [&](const SectionView& v) {
+      for (std::uint32_t i = v.begin; i < v.end; ++i) {
+        if (normalise(items[i].entry->key) == wanted) {
+          if (found != nullptr && found->entry->key != items[i].entry->key) return false;
+          if (found == nullptr) found = &items[i];
+        }
+      }
+      return true;
+    };
+    if (!scan(s)) return nullptr;
+    if (found == nullptr && id != kDefaults && !scan(defaults)) return nullptr;
     return found;
   }
 
@@ -94,12 +153,12 @@ struct Config::Impl {
     for (std::size_t dot = key.find('.'); dot != std::string_view::npos;
          dot = key.find('.', dot + 1)) {
       std::string_view section_name = key.substr(0, dot);
-      const SectionView* s = section_name == "DEFAULT" ? defaults.get() : section(section_name);
+      const SectionView* s = section_name == "DEFAULT" ? &defaults : section(section_name);
       if (s == nullptr) continue;
       if (const Item* i = item(*s, key.substr(dot + 1))) return i;
     }
     // An unqualified key: DEFAULT's, or the one section that has it.
-    if (const Item* i = item(*defaults, key)) return i;
+    if (const Item* i = item(defaults, key)) return i;
     const Item* found = nullptr;
     std::vector<std::string> candidates;
     for (const auto& s : sections) {
@@ -119,6 +178,19 @@ struct Config::Impl {
     return found;
   }
 
+  // Own keys in file order, then inherited DEFAULT keys the section does not override.
+  template <class F>
+  void for_each(const SectionView& s, F&& f) const {
+    for (std::uint32_t i = s.begin; i < s.end; ++i) f(items[i]);
+    if (&s == &defaults) return;
+    std::uint32_t id = section_id(&s);
+    for (std::uint32_t i = defaults.begin; i < defaults.end; ++i) {
+      if (own(id, items[i].entry->key) == nullptr) f(items[i]);
+    }
+  }
+
+  std::string owner_name(const Item& i) const { return view(i.section).section->name; }
+
   std::string hint(std::string_view key) const {
     std::string best;
     std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
@@ -130,12 +202,10 @@ struct Config::Impl {
         best = candidate;
       }
     };
-    for (const auto& s : sections) {
-      for (const Item& i : s->items) {
-        if (budget-- == 0) break;
-        consider(s->section->name + "." + i.entry->key);
-        consider(i.entry->key);
-      }
+    for (const Item& i : items) {
+      if (budget-- == 0) break;
+      consider(owner_name(i) + "." + i.entry->key);
+      consider(i.entry->key);
     }
     return best.empty() ? std::string() : "; did you mean '" + best + "'?";
   }
@@ -166,12 +236,19 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   const ini::Document& doc = impl->document;
   std::vector<Error> errors;
   std::vector<std::string> error_lines;
+  // Evaluation is pure and values are immutable, so a text that appears several times in the
+  // file is evaluated once and its value shared.
+  std::unordered_map<std::string_view, Value> evaluated;
 
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
     // The key `name` is always its raw text (the run name, a model name...).
     if (entry.key == "name") return detail::make_str(entry.value);
+    auto seen = evaluated.find(entry.value);
+    if (seen != evaluated.end()) return seen->second;
     try {
-      return evaluate(entry.value, options.limits);
+      Value v = evaluate(entry.value, options.limits);
+      evaluated.emplace(entry.value, v);
+      return v;
     } catch (const Error& e) {
       SourceLocation where = entry.locate(doc.file(), e.location().line, e.location().column);
       errors.emplace_back(e.kind(), e.message(), where, section.name + "." + entry.key);
@@ -180,37 +257,34 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     }
   };
 
-  impl->defaults = std::make_unique<Impl::SectionView>();
+  std::size_t total = 0;
+  for (const ini::Section& section : doc.sections()) total += section.entries.size();
+  impl->items.reserve(total);
   static const ini::Section kNoDefaults{"DEFAULT", 0, true, {}};
   const ini::Section* default_section = doc.defaults();
-  impl->defaults->section = default_section != nullptr ? default_section : &kNoDefaults;
-  for (const ini::Entry& entry : impl->defaults->section->entries) {
-    impl->defaults->index.emplace(entry.key,
-                                  static_cast<std::uint32_t>(impl->defaults->items.size()));
-    impl->defaults->items.push_back(
-        {&entry, impl->defaults->section, evaluate_entry(*impl->defaults->section, entry)});
+  impl->defaults.section = default_section != nullptr ? default_section : &kNoDefaults;
+  impl->defaults.begin = 0;
+  for (const ini::Entry& entry : impl->defaults.section->entries) {
+    impl->items.push_back(
+        {&entry, Impl::kDefaults, evaluate_entry(*impl->defaults.section, entry)});
   }
+  impl->defaults.end = static_cast<std::uint32_t>(impl->items.size());
   for (const ini::Section& section : doc.sections()) {
     if (section.is_default) continue;
     auto view = std::make_unique<Impl::SectionView>();
+    auto id = static_cast<std::uint32_t>(impl->sections.size());
     view->section = &section;
     view->normalised = normalise(section.name);
-    view->items.reserve(section.entries.size() + impl->defaults->items.size());
-    view->index.reserve(section.entries.size() + impl->defaults->items.size());
+    view->begin = static_cast<std::uint32_t>(impl->items.size());
     for (const ini::Entry& entry : section.entries) {
-      view->index.emplace(entry.key, static_cast<std::uint32_t>(view->items.size()));
-      view->items.push_back({&entry, &section, evaluate_entry(section, entry)});
+      impl->items.push_back({&entry, id, evaluate_entry(section, entry)});
     }
-    for (const Item& inherited : impl->defaults->items) {
-      if (view->index.emplace(inherited.entry->key, static_cast<std::uint32_t>(view->items.size()))
-              .second) {
-        view->items.push_back(inherited);
-      }
-    }
-    impl->section_index.emplace(section.name, static_cast<std::uint32_t>(impl->sections.size()));
+    view->end = static_cast<std::uint32_t>(impl->items.size());
+    impl->section_index.emplace(section.name, id);
     impl->sections.push_back(std::move(view));
   }
   if (!errors.empty()) throw ErrorList(std::move(errors), std::move(error_lines));
+  impl->build_index();
   return Config(std::move(impl));
 }
 
@@ -229,15 +303,13 @@ bool Config::has_section(std::string_view section) const {
 }
 
 std::vector<std::string> Config::keys(std::string_view section) const {
-  const Impl::SectionView* s =
-      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  const Impl::SectionView* s = section == "DEFAULT" ? &impl_->defaults : impl_->section(section);
   if (s == nullptr) {
     throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "] in " + file(),
                 SourceLocation{file()});
   }
   std::vector<std::string> out;
-  out.reserve(s->items.size());
-  for (const Item& i : s->items) out.push_back(i.entry->key);
+  impl_->for_each(*s, [&](const Item& i) { out.push_back(i.entry->key); });
   return out;
 }
 
@@ -252,10 +324,9 @@ const Value* Config::find(std::string_view key) const {
 }
 
 const Value* Config::find(std::string_view section, std::string_view key) const {
-  const Impl::SectionView* s =
-      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  const Impl::SectionView* s = section == "DEFAULT" ? &impl_->defaults : impl_->section(section);
   if (s == nullptr) return nullptr;
-  const Item* i = Impl::item(*s, key);
+  const Item* i = impl_->item(*s, key);
   return i == nullptr ? nullptr : &i->value;
 }
 
@@ -278,15 +349,14 @@ std::string_view Config::raw(std::string_view key) const {
 }
 
 Value Config::section_dict(std::string_view section) const {
-  const Impl::SectionView* s =
-      section == "DEFAULT" ? impl_->defaults.get() : impl_->section(section);
+  const Impl::SectionView* s = section == "DEFAULT" ? &impl_->defaults : impl_->section(section);
   if (s == nullptr) {
     throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "] in " + file(),
                 SourceLocation{file()});
   }
   std::vector<std::pair<Value, Value>> entries;
-  entries.reserve(s->items.size());
-  for (const Item& i : s->items) entries.emplace_back(detail::make_str(i.entry->key), i.value);
+  impl_->for_each(
+      *s, [&](const Item& i) { entries.emplace_back(detail::make_str(i.entry->key), i.value); });
   return Value::dict(std::move(entries));
 }
 
@@ -299,7 +369,7 @@ Value Config::to_dict() const {
 }
 
 std::string Config::qualified(std::string_view key) const {
-  if (const Item* i = impl_->lookup(key)) return i->owner->name + "." + i->entry->key;
+  if (const Item* i = impl_->lookup(key)) return impl_->owner_name(*i) + "." + i->entry->key;
   return std::string(key);
 }
 
@@ -307,7 +377,7 @@ void Config::rethrow_located(const Error& e, std::string_view key) const {
   const Item* i = impl_->lookup(key);
   if (i == nullptr) throw e;
   SourceLocation where{file(), i->entry->value_line, i->entry->value_column};
-  throw Error(e.kind(), e.message(), where, i->owner->name + "." + i->entry->key);
+  throw Error(e.kind(), e.message(), where, impl_->owner_name(*i) + "." + i->entry->key);
 }
 
 // ---- convert.hpp helpers ----------------------------------------------------------------

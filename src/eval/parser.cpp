@@ -89,7 +89,8 @@ class Parser {
     return true;
   }
 
-  std::uint32_t add(NodeKind kind, const Token& at, std::initializer_list<std::uint32_t> kids = {}) {
+  std::uint32_t add(NodeKind kind, const Token& at,
+                    std::initializer_list<std::uint32_t> kids = {}) {
     return add_kids(kind, pos_of(at), kids.begin(), kids.size());
   }
   std::uint32_t add(NodeKind kind, Pos at, std::initializer_list<std::uint32_t> kids = {}) {

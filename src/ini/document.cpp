@@ -15,7 +15,7 @@ using detail::decode_utf8;
 using detail::is_space;
 
 // Python's str.strip()/regex \s: Unicode whitespace.
-bool space_at(std::string_view s, std::size_t pos, std::size_t& next) {
+inline bool space_at(std::string_view s, std::size_t pos, std::size_t& next) {
   auto c = static_cast<unsigned char>(s[pos]);
   if (c < 0x80) {
     next = pos + 1;
@@ -27,6 +27,7 @@ bool space_at(std::string_view s, std::size_t pos, std::size_t& next) {
 }
 
 std::size_t skip_space(std::string_view s, std::size_t pos, std::size_t end) {
+  while (pos < end && (s[pos] == ' ' || s[pos] == '\t')) ++pos;  // the common case
   std::size_t next = pos;
   while (pos < end && space_at(s, pos, next)) pos = next;
   return pos;
@@ -34,7 +35,10 @@ std::size_t skip_space(std::string_view s, std::size_t pos, std::size_t end) {
 
 // The end of the text once trailing Unicode whitespace is removed.
 std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end) {
+  while (end > begin && (s[end - 1] == ' ' || s[end - 1] == '\t')) --end;
   while (end > begin) {
+    auto last = static_cast<unsigned char>(s[end - 1]);
+    if (last > ' ' && last < 0x80) break;
     std::size_t start = end - 1;
     while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
     std::size_t next = start;
@@ -81,10 +85,8 @@ std::string lower_key(std::string_view key) {
   }
   if (ascii) {
     std::string out(key);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return out;
+    for (char& c : out) c = static_cast<char>(c + ((c >= 'A' && c <= 'Z') ? 32 : 0));
+    return out;  // short keys stay in the string's own buffer: no allocation
   }
   return detail::from_u32(detail::lower_string(detail::to_u32(key)));
 }
@@ -160,13 +162,7 @@ Document Document::parse(std::string text, std::string file) {
   std::unordered_map<std::string, std::size_t> section_index;
   std::size_t pos = 0;
   if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
-  // Line starts first: errors quote their line.
-  doc.line_starts_.push_back(0);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n'))) {
-      doc.line_starts_.push_back(i + 1);
-    }
-  }
+  doc.line_starts_.reserve(s.size() / 16 + 1);
 
   std::ptrdiff_t current = -1;  // section index
   bool entry_open = false;      // continuation lines attach to the last entry
@@ -177,8 +173,17 @@ Document Document::parse(std::string text, std::string file) {
     // Lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines).
     ++line;
     std::size_t line_start = pos;
+    doc.line_starts_.push_back(line_start == 3 && line == 1 ? 0 : line_start);
     std::size_t line_end = pos;
-    while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') ++line_end;
+    unsigned char high = 0;  // any byte >= 0x80 on the line: columns are not byte offsets
+    while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') {
+      high |= static_cast<unsigned char>(s[line_end]);
+      ++line_end;
+    }
+    const bool ascii = high < 0x80;
+    auto column_at = [&](std::size_t p) {
+      return ascii ? static_cast<int>(p - line_start) + 1 : column_of(s, line_start, p);
+    };
     pos = line_end;
     if (pos < s.size()) pos += (s[pos] == '\r' && pos + 1 < s.size() && s[pos + 1] == '\n') ? 2 : 1;
     std::size_t begin = skip_space(s, line_start, line_end);
@@ -194,7 +199,7 @@ Document Document::parse(std::string text, std::string file) {
       }
       continue;
     }
-    int indent = column_of(s, line_start, begin) - 1;
+    int indent = column_at(begin) - 1;
     int column = indent + 1;
     std::string_view content = s.substr(begin, end - begin);
     if (current >= 0 && entry_open && indent > indent_level) {
@@ -206,8 +211,8 @@ Document Document::parse(std::string text, std::string file) {
       e.value_end = end;
     } else {
       indent_level = indent;
-      auto close = content.rfind(']');
-      if (content[0] == '[' && close != std::string_view::npos && close > 1) {
+      auto close = content[0] == '[' ? content.rfind(']') : std::string_view::npos;
+      if (close != std::string_view::npos && close > 1) {
         // SECTCRE `\[(?P<header>.+)\]` with match(): up to the last ']', rest ignored.
         std::string name(content.substr(1, close - 1));
         entry_open = false;
@@ -237,7 +242,13 @@ Document Document::parse(std::string text, std::string file) {
         }
       } else {
         // OPTCRE: the option is everything before the first '=' or ':'.
-        auto delim = content.find_first_of("=:");
+        std::size_t delim = std::string_view::npos;
+        for (std::size_t k = 0; k < content.size(); ++k) {
+          if (content[k] == '=' || content[k] == ':') {
+            delim = k;
+            break;
+          }
+        }
         std::size_t key_end =
             delim == std::string_view::npos ? 0 : trim_end(s, begin, begin + delim);
         if (delim == std::string_view::npos || key_end == begin) {
@@ -247,17 +258,16 @@ Document Document::parse(std::string text, std::string file) {
                 line, column);
           entry_open = false;
         } else {
-          Entry e;
+          Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.emplace_back();
           e.key = lower_key(s.substr(begin, key_end - begin));
           e.line = line;
           e.column = column;
           std::size_t value_begin = skip_space(s, begin + delim + 1, end);
           e.value_line = line;
-          e.value_column = column_of(s, line_start, value_begin);
+          e.value_column = column_at(value_begin);
           e.value_begin = value_begin;
           e.value_end = end;
           e.value.assign(s.substr(value_begin, end - value_begin));
-          doc.sections_[static_cast<std::size_t>(current)].entries.push_back(std::move(e));
           entry_open = true;
         }
       }
@@ -265,19 +275,31 @@ Document Document::parse(std::string text, std::string file) {
   }
 
   // Join: trailing blank lines and spaces go (configparser's '\n'.join(...).rstrip()), and
-  // duplicates are found now that the entries no longer move.
-  for (Section& section : doc.sections_) {
-    std::unordered_map<std::string_view, const Entry*> seen;
-    seen.reserve(section.entries.size());
+  // duplicates are found now that the entries no longer move: one flat open-addressing table
+  // over all entries, keyed by (section, key), with no allocation per key.
+  std::size_t total = 0;
+  for (const Section& section : doc.sections_) total += section.entries.size();
+  std::size_t size = 16;
+  while (size < total * 2) size <<= 1;
+  std::vector<const Entry*> table(size, nullptr);
+  std::vector<std::uint32_t> table_section(size, 0);
+  for (std::size_t si = 0; si < doc.sections_.size(); ++si) {
+    Section& section = doc.sections_[si];
     for (Entry& e : section.entries) {
-      if (!e.value_lines.empty()) {
-        e.value.resize(trim_end(e.value, 0, e.value.size()));
-      }
-      auto [it, inserted] = seen.emplace(e.key, &e);
-      if (!inserted) {
-        error(ErrorKind::DuplicateOptionError,
-              "option '" + e.key + "' in section '" + section.name + "' already exists", e.line,
-              e.column, section.name + "." + e.key);
+      if (!e.value_lines.empty()) e.value.resize(trim_end(e.value, 0, e.value.size()));
+      std::size_t h = std::hash<std::string_view>{}(e.key) ^ (si * 0x9E3779B97F4A7C15ULL);
+      for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
+        if (table[slot] == nullptr) {
+          table[slot] = &e;
+          table_section[slot] = static_cast<std::uint32_t>(si);
+          break;
+        }
+        if (table_section[slot] == si && table[slot]->key == e.key) {
+          error(ErrorKind::DuplicateOptionError,
+                "option '" + e.key + "' in section '" + section.name + "' already exists", e.line,
+                e.column, section.name + "." + e.key);
+          break;
+        }
       }
     }
   }

@@ -1,5 +1,7 @@
 // Config: evaluation at load with every error reported, lookups, and exact typed access with
 // every error path.
+#include "hparams/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -11,8 +13,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <vector>
-
-#include "hparams/config.hpp"
 
 namespace {
 
@@ -57,9 +57,9 @@ TEST(Config, EvaluatesEveryValueAndKeepsNameRaw) {
 
 TEST(Config, Lookups) {
   auto c = config();
-  EXPECT_EQ(c.get<double>("dropout"), 0.1);        // DEFAULT
-  EXPECT_EQ(c.get<double>("model.dropout"), 0.1);  // inherited
-  EXPECT_EQ(c.get<double>("lr"), 3e-4);            // the one section that has it
+  EXPECT_EQ(c.get<double>("dropout"), 0.1);                      // DEFAULT
+  EXPECT_EQ(c.get<double>("model.dropout"), 0.1);                // inherited
+  EXPECT_EQ(c.get<double>("lr"), 3e-4);                          // the one section that has it
   EXPECT_EQ(c.get<std::string>("data_set.path"), "data/train");  // normalised names
   EXPECT_EQ(c.get<std::string>("Data-Set", "PATH"), "data/train");
   EXPECT_EQ(c.find("nope"), nullptr);
@@ -112,9 +112,12 @@ TEST(Config, TypedAccessErrorsNameTheElementAndThePlace) {
     int line;
   };
   const Row rows[] = {
-      {[&] { c.get<int>("opt.lr"); }, ErrorKind::TypeError, "opt.lr: expected int, got float 0.0003", 21},
-      {[&] { c.get<int>("model.flag"); }, ErrorKind::TypeError, "model.flag: expected int, got bool True", 15},
-      {[&] { c.get<bool>("run.seed"); }, ErrorKind::TypeError, "run.seed: expected bool, got int 420", 5},
+      {[&] { c.get<int>("opt.lr"); }, ErrorKind::TypeError,
+       "opt.lr: expected int, got float 0.0003", 21},
+      {[&] { c.get<int>("model.flag"); }, ErrorKind::TypeError,
+       "model.flag: expected int, got bool True", 15},
+      {[&] { c.get<bool>("run.seed"); }, ErrorKind::TypeError,
+       "run.seed: expected bool, got int 420", 5},
       {[&] { c.get<std::int8_t>("run.seed"); }, ErrorKind::OverflowError,
        "run.seed: 420 does not fit an integer of this size", 5},
       {[&] { c.get<std::int64_t>("model.big"); }, ErrorKind::OverflowError,

@@ -1,5 +1,7 @@
 // The .cfg dialect: every case of ini/corners.txt against CPython configparser's parse of it
 // (ini/corners.tsv, tools/gen/ini_expect.py), lossless printing, and value edits.
+#include "hparams/ini.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,7 +9,6 @@
 #include <sstream>
 #include <string>
 
-#include "hparams/ini.hpp"
 #include "hparams/value.hpp"
 
 namespace {
@@ -22,7 +23,8 @@ std::string data(const std::string& name) {
 }
 
 std::string decode(const std::string& title, std::string text) {
-  for (auto [from, to] : {std::pair<std::string, std::string>{"\\r", "\r"}, {"\\ufeff", "\xEF\xBB\xBF"}}) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{"\\r", "\r"}, {"\\ufeff", "\xEF\xBB\xBF"}}) {
     for (auto p = text.find(from); p != std::string::npos; p = text.find(from, p + to.size())) {
       text.replace(p, from.size(), to);
     }
@@ -111,7 +113,8 @@ TEST(Ini, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(e.errors()[1].kind(), hparams::ErrorKind::DuplicateOptionError);
     EXPECT_EQ(e.errors()[1].location().line, 6);
     EXPECT_EQ(e.errors()[1].key(), "b.y");
-    EXPECT_NE(e.reports().find("bad.cfg:6:1: error: DuplicateOptionError in [b] y"), std::string::npos);
+    EXPECT_NE(e.reports().find("bad.cfg:6:1: error: DuplicateOptionError in [b] y"),
+              std::string::npos);
     EXPECT_NE(e.reports().find("    Y = 2\n    ^\n"), std::string::npos);
   }
 }
@@ -122,22 +125,25 @@ TEST(Ini, SetValueChangesOnlyThatValue) {
       "        64]\n# trailing comment\n";
   auto doc = Document::parse(text, "h.cfg");
   doc.set_value("train", "lr", "1e-3");
-  EXPECT_EQ(doc.str(),
-            "# header comment\n[train]\nlr   =   1e-3   \nbatch = 64 ; odd\n\n[model]\ndims = [64,\n"
-            "        64]\n# trailing comment\n");
+  EXPECT_EQ(
+      doc.str(),
+      "# header comment\n[train]\nlr   =   1e-3   \nbatch = 64 ; odd\n\n[model]\ndims = [64,\n"
+      "        64]\n# trailing comment\n");
   doc.set_value("model", "dims", "[128,\n128]");
   EXPECT_EQ(doc.find("model", "dims")->value, "[128,\n128]");
-  EXPECT_EQ(doc.str(),
-            "# header comment\n[train]\nlr   =   1e-3   \nbatch = 64 ; odd\n\n[model]\ndims = [128,\n"
-            "    128]\n# trailing comment\n");
+  EXPECT_EQ(
+      doc.str(),
+      "# header comment\n[train]\nlr   =   1e-3   \nbatch = 64 ; odd\n\n[model]\ndims = [128,\n"
+      "    128]\n# trailing comment\n");
   doc.set_value("train", "batch", "= 7");
   EXPECT_EQ(doc.find("train", "batch")->value, "= 7");
   EXPECT_THROW(doc.set_value("train", "nope", "1"), hparams::Error);
 }
 
 TEST(Ini, RoundTripKeepsEveryByte) {
-  for (const std::string text : {std::string(""), std::string("\n\n"), std::string("[a]\r\nx=1\r\n"),
-                                 std::string("\xEF\xBB\xBF[a]\nx = 1"), std::string("[a]\rx=1\r")}) {
+  for (const std::string text :
+       {std::string(""), std::string("\n\n"), std::string("[a]\r\nx=1\r\n"),
+        std::string("\xEF\xBB\xBF[a]\nx = 1"), std::string("[a]\rx=1\r")}) {
     EXPECT_EQ(Document::parse(text).str(), text);
   }
 }
