@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -186,41 +187,48 @@ long status_kib(const char* field) {
   return -1;
 }
 
-// Peak resident memory one parse of `in` adds, measured in a child process: the peak is reset
-// (/proc/self/clear_refs) after the input is resident, then read back after the parse.
-long peak_kib(const Input& in, int which) {
+// Peak resident memory one load of the largest input adds, in a fresh process (re-executing
+// this program with --peak=WHICH) so that no page the benchmarks touched is reused: the peak
+// is reset (/proc/self/clear_refs) once the input is resident, then read after the parse.
+long measure_here(int which) {
+  const Input& in = inputs().back();
+  { std::ofstream("/proc/self/clear_refs") << "5"; }
+  long base = status_kib("VmRSS:");
+  if (which == 0) {
+    auto config = hparams::Config::parse(in.cfg, "bench.cfg");
+    benchmark::DoNotOptimize(config);
+#ifdef HAVE_INIH
+  } else if (which == 1) {
+    std::vector<RawEntry> entries;
+    ini_parse_string(in.cfg.c_str(), inih_handler, &entries);
+    benchmark::DoNotOptimize(entries);
+#endif
+#ifdef HAVE_TOMLPP
+  } else if (which == 2) {
+    auto table = toml::parse(in.toml);
+    benchmark::DoNotOptimize(table);
+#endif
+  }
+  return status_kib("VmHWM:") - base;
+}
+
+long peak_kib(int which) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    { std::ofstream("/proc/self/clear_refs") << "5"; }
-    long base = status_kib("VmRSS:");
-    if (which == 0) {
-      auto config = hparams::Config::parse(in.cfg, "bench.cfg");
-      benchmark::DoNotOptimize(config);
-#ifdef HAVE_INIH
-    } else if (which == 1) {
-      std::vector<RawEntry> entries;
-      ini_parse_string(in.cfg.c_str(), inih_handler, &entries);
-      benchmark::DoNotOptimize(entries);
-#endif
-#ifdef HAVE_TOMLPP
-    } else if (which == 2) {
-      auto table = toml::parse(in.toml);
-      benchmark::DoNotOptimize(table);
-#endif
-    }
-    long grown = status_kib("VmHWM:") - base;
-    if (write(fds[1], &grown, sizeof grown) != sizeof grown) _exit(1);
-    _exit(0);
+    dup2(fds[1], STDOUT_FILENO);
+    std::string arg = "--peak=" + std::to_string(which);
+    execl("/proc/self/exe", "bench_load", arg.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
   }
   close(fds[1]);
-  long kib = -1;
-  if (read(fds[0], &kib, sizeof kib) != sizeof kib) kib = -1;
+  char buf[64] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf - 1);
   close(fds[0]);
   waitpid(pid, nullptr, 0);
-  return kib;
+  return n > 0 ? std::atol(buf) : -1;
 }
 
 class Collector : public benchmark::ConsoleReporter {
@@ -237,6 +245,10 @@ class Collector : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]).rfind("--peak=", 0) == 0) {
+    std::printf("%ld\n", measure_here(std::atoi(argv[1] + 7)));
+    return 0;
+  }
   for (const auto& in : inputs()) {
     benchmark::RegisterBenchmark(("load/hparams/" + in.name).c_str(), BM_Hparams, &in)
         ->Unit(benchmark::kMillisecond);
@@ -276,12 +288,12 @@ int main(int argc, char** argv) {
 #endif
   const Input& largest = inputs().back();
   std::printf("\npeak memory of one load of %s (%zu keys): hparams %ld KiB", largest.name.c_str(),
-              largest.keys, peak_kib(largest, 0));
+              largest.keys, peak_kib(0));
 #ifdef HAVE_INIH
-  std::printf(", inih %ld KiB", peak_kib(largest, 1));
+  std::printf(", inih %ld KiB", peak_kib(1));
 #endif
 #ifdef HAVE_TOMLPP
-  std::printf(", toml++ %ld KiB", peak_kib(largest, 2));
+  std::printf(", toml++ %ld KiB", peak_kib(2));
 #endif
   std::printf("\n");
   return 0;

@@ -58,6 +58,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 struct Config::Impl {
   struct SectionView {
     const ini::Section* section = nullptr;
+    std::uint32_t id = 0;
     std::string normalised;
     std::uint32_t begin = 0, end = 0;  // own items: items[begin, end)
     mutable std::once_flag dict_once;
@@ -76,11 +77,7 @@ struct Config::Impl {
   const SectionView& view(std::uint32_t index) const {
     return index == kDefaults ? defaults : *sections[index];
   }
-  std::uint32_t section_id(const SectionView* s) const {
-    if (s == &defaults) return kDefaults;
-    auto it = section_index.find(s->section->name);
-    return it->second;
-  }
+  std::uint32_t section_id(const SectionView* s) const { return s->id; }
 
   void build_index() {
     std::size_t size = 16;
@@ -263,6 +260,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   static const ini::Section kNoDefaults{"DEFAULT", 0, true, {}};
   const ini::Section* default_section = doc.defaults();
   impl->defaults.section = default_section != nullptr ? default_section : &kNoDefaults;
+  impl->defaults.id = Impl::kDefaults;
   impl->defaults.begin = 0;
   for (const ini::Entry& entry : impl->defaults.section->entries) {
     impl->items.push_back(
@@ -274,6 +272,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     auto view = std::make_unique<Impl::SectionView>();
     auto id = static_cast<std::uint32_t>(impl->sections.size());
     view->section = &section;
+    view->id = id;
     view->normalised = normalise(section.name);
     view->begin = static_cast<std::uint32_t>(impl->items.size());
     for (const ini::Entry& entry : section.entries) {

@@ -243,7 +243,20 @@ std::int64_t frozenset_hash(const Value& v) {
   return static_cast<std::int64_t>(hash);
 }
 
-// ---- dict and set tables ------------------------------------------------------------------
+// ---- dict and set tables ---
+
+namespace {
+// The dict's own index only needs a well-spread slot; CPython's hashes of floats such as k + 0.5
+// differ only in their high bits, so they are mixed before masking (dicts keep insertion
+// order, so this index never shows).
+inline std::size_t spread(std::int64_t hash) {
+  auto h = static_cast<std::uint64_t>(hash);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return static_cast<std::size_t>(h);
+}
+}  // namespace
 
 namespace {
 bool keys_equal(const Value& a, const Value& b) { return identical(a, b) || a == b; }
@@ -258,7 +271,7 @@ std::ptrdiff_t DictObject::find_position(const Value& key, std::int64_t hash) co
     return -1;
   }
   std::size_t mask = index.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = spread(hash) & mask;; i = (i + 1) & mask) {
     std::int32_t slot = index[i];
     if (slot < 0) return -1;
     auto s = static_cast<std::size_t>(slot);
@@ -277,7 +290,7 @@ void DictObject::rebuild_index() {
   index.assign(size, -1);
   std::size_t mask = size - 1;
   for (std::size_t e = 0; e < entries.size(); ++e) {
-    std::size_t i = static_cast<std::size_t>(hashes[e]) & mask;
+    std::size_t i = spread(hashes[e]) & mask;
     while (index[i] >= 0) i = (i + 1) & mask;
     index[i] = static_cast<std::int32_t>(e);
   }
@@ -296,7 +309,7 @@ void DictObject::insert(Value key, std::int64_t hash, Value value) {
     rebuild_index();
   } else if (!index.empty()) {
     std::size_t mask = index.size() - 1;
-    std::size_t i = static_cast<std::size_t>(hash) & mask;
+    std::size_t i = spread(hash) & mask;
     while (index[i] >= 0) i = (i + 1) & mask;
     index[i] = static_cast<std::int32_t>(entries.size() - 1);
   }

@@ -94,9 +94,16 @@ class Config {
   template <class T>
   T convert(const Value& v, std::string_view key) const {
     try {
-      return from_value<T>(v, qualified(key));
-    } catch (const Error& e) {
-      rethrow_located(e, key);
+      return from_value<T>(v, key);
+    } catch (const Error&) {
+      // Only a failure needs the qualified name and the place in the file: convert again
+      // (conversions are deterministic) to word the error with them.
+      try {
+        from_value<T>(v, qualified(key));
+      } catch (const Error& e) {
+        rethrow_located(e, key);
+      }
+      throw;
     }
   }
   std::string qualified(std::string_view key) const;
