@@ -247,7 +247,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
       evaluated.emplace(entry.value, v);
       return v;
     } catch (const Error& e) {
-      SourceLocation where = entry.locate(doc.file(), e.location().line, e.location().column);
+      SourceLocation where = doc.locate(entry, e.location().line, e.location().column);
       errors.emplace_back(e.kind(), e.message(), where, section.name + "." + entry.key);
       error_lines.emplace_back(doc.line_text(where.line));
       return Value();

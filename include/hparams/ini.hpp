@@ -31,14 +31,10 @@ struct Entry {
   int column = 0;      ///< column of the key (1-based, code points)
   int value_line = 0;  ///< where the value text starts
   int value_column = 0;
-  /// For a multi-line value, where each of its lines starts in the file (line, column); empty
-  /// for a one-line value.
-  std::vector<std::pair<int, int>> value_lines;
+  /// 0 for a one-line value; else 1 + the index of its line table in the document.
+  std::uint32_t continuation = 0;
   std::size_t value_begin = 0;  ///< byte span of the value in the document text
   std::size_t value_end = 0;
-
-  /// Maps a (line, column) inside `value` to the file.
-  SourceLocation locate(const std::string& file, int line_in_value, int column_in_value) const;
 };
 
 struct Section {
@@ -71,6 +67,9 @@ class Document {
   const std::string& str() const noexcept { return text_; }
   /// The text of line `line` (1-based), without its line break.
   std::string_view line_text(int line) const;
+  /// Maps a (line, column) inside an entry's value (1-based, as an evaluation error gives
+  /// them) to the file: continuation lines start where they start in the file.
+  SourceLocation locate(const Entry& entry, int line_in_value, int column_in_value) const;
 
   /// Replaces the value text of an existing entry (the rest of the file is untouched) and
   /// re-reads the document. A multi-line `text` is written with continuation lines indented.
@@ -78,10 +77,13 @@ class Document {
   void set_value(std::string_view section, std::string_view key, std::string_view text);
 
  private:
+  std::vector<std::pair<int, int>>& continue_value(Entry& e);
   std::string text_;
   std::string file_;
   std::vector<Section> sections_;
   std::vector<std::size_t> line_starts_;
+  // Where each line of a multi-line value starts (line, column), per multi-line entry.
+  std::vector<std::vector<std::pair<int, int>>> continuations_;
 };
 
 /// configparser's optionxform: Python's str.lower().

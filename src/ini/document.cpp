@@ -91,15 +91,23 @@ std::string lower_key(std::string_view key) {
   return detail::from_u32(detail::lower_string(detail::to_u32(key)));
 }
 
-SourceLocation Entry::locate(const std::string& file, int line_in_value,
-                             int column_in_value) const {
-  if (line_in_value <= 1 || value_lines.empty()) {
-    return {file, value_line, column_in_value > 0 ? value_column + column_in_value - 1 : 0};
+SourceLocation Document::locate(const Entry& e, int line_in_value, int column_in_value) const {
+  if (line_in_value <= 1 || e.continuation == 0) {
+    return {file_, e.value_line, column_in_value > 0 ? e.value_column + column_in_value - 1 : 0};
   }
+  const auto& lines = continuations_[e.continuation - 1];
   auto index = static_cast<std::size_t>(line_in_value - 1);
-  if (index >= value_lines.size()) index = value_lines.size() - 1;
-  auto [line, column] = value_lines[index];
-  return {file, line, column_in_value > 0 ? column + column_in_value - 1 : 0};
+  if (index >= lines.size()) index = lines.size() - 1;
+  auto [line, column] = lines[index];
+  return {file_, line, column_in_value > 0 ? column + column_in_value - 1 : 0};
+}
+
+std::vector<std::pair<int, int>>& Document::continue_value(Entry& e) {
+  if (e.continuation == 0) {
+    continuations_.push_back({{e.value_line, e.value_column}});
+    e.continuation = static_cast<std::uint32_t>(continuations_.size());
+  }
+  return continuations_[e.continuation - 1];
 }
 
 const Entry* Section::find(std::string_view key) const {
@@ -193,8 +201,7 @@ Document Document::parse(std::string text, std::string file) {
       // A blank line inside a value is kept; a comment line is dropped.
       if (!comment && current >= 0 && entry_open) {
         Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
-        if (e.value_lines.empty()) e.value_lines.emplace_back(e.value_line, e.value_column);
-        e.value_lines.emplace_back(line, 1);
+        doc.continue_value(e).emplace_back(line, 1);
         e.value += '\n';
       }
       continue;
@@ -204,8 +211,7 @@ Document Document::parse(std::string text, std::string file) {
     std::string_view content = s.substr(begin, end - begin);
     if (current >= 0 && entry_open && indent > indent_level) {
       Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
-      if (e.value_lines.empty()) e.value_lines.emplace_back(e.value_line, e.value_column);
-      e.value_lines.emplace_back(line, column);
+      doc.continue_value(e).emplace_back(line, column);
       e.value += '\n';
       e.value.append(content);
       e.value_end = end;
@@ -281,20 +287,23 @@ Document Document::parse(std::string text, std::string file) {
   for (const Section& section : doc.sections_) total += section.entries.size();
   std::size_t size = 16;
   while (size < total * 2) size <<= 1;
-  std::vector<const Entry*> table(size, nullptr);
-  std::vector<std::uint32_t> table_section(size, 0);
+  // Slots hold (section, entry) packed in 64 bits, 0 meaning empty.
+  std::vector<std::uint64_t> table(size, 0);
   for (std::size_t si = 0; si < doc.sections_.size(); ++si) {
     Section& section = doc.sections_[si];
-    for (Entry& e : section.entries) {
-      if (!e.value_lines.empty()) e.value.resize(trim_end(e.value, 0, e.value.size()));
+    for (std::size_t ei = 0; ei < section.entries.size(); ++ei) {
+      Entry& e = section.entries[ei];
+      if (e.continuation != 0) e.value.resize(trim_end(e.value, 0, e.value.size()));
       std::size_t h = std::hash<std::string_view>{}(e.key) ^ (si * 0x9E3779B97F4A7C15ULL);
+      std::uint64_t packed = (static_cast<std::uint64_t>(si) << 32) | (ei + 1);
       for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
-        if (table[slot] == nullptr) {
-          table[slot] = &e;
-          table_section[slot] = static_cast<std::uint32_t>(si);
+        if (table[slot] == 0) {
+          table[slot] = packed;
           break;
         }
-        if (table_section[slot] == si && table[slot]->key == e.key) {
+        const Entry& other =
+            doc.sections_[table[slot] >> 32].entries[(table[slot] & 0xFFFFFFFF) - 1];
+        if ((table[slot] >> 32) == si && other.key == e.key) {
           error(ErrorKind::DuplicateOptionError,
                 "option '" + e.key + "' in section '" + section.name + "' already exists", e.line,
                 e.column, section.name + "." + e.key);

@@ -97,7 +97,7 @@ TEST(Ini, PositionsOfKeysAndValues) {
   ASSERT_NE(x, nullptr);
   EXPECT_EQ(x->value, "[1,\n\n2]");
   // Line 3 of the value is file line 5, starting at column 6.
-  auto where = x->locate("p.cfg", 3, 2);
+  auto where = doc.locate(*x, 3, 2);
   EXPECT_EQ(where.line, 5);
   EXPECT_EQ(where.column, 7);
 }
