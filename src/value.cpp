@@ -368,7 +368,7 @@ void SetObject::add(Value key, std::int64_t hash) {
         return;
       }
       if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) return;
-      if (slot.state == 2 && freeslot == nullptr) freeslot = &slot;
+      if (slot.state == 2) freeslot = &slot;  // CPython 3.11 keeps the last dummy seen
       if (probes-- == 0) break;
       ++j;
     }

@@ -264,7 +264,11 @@ Value b_chr(Args& a) {
   a.expect_count(1, 1);
   const Value& x = integer_arg(a.pos[0]);
   std::int64_t c = 0;
-  if (!small_int(x, c)) raise(ErrorKind::OverflowError, "Python int too large to convert to C int");
+  // chr() takes a C int: beyond its range is an OverflowError, within it a ValueError.
+  if (!small_int(x, c) || c > INT32_MAX) {
+    raise(ErrorKind::OverflowError, "Python int too large to convert to C int");
+  }
+  if (c < INT32_MIN) raise(ErrorKind::OverflowError, "Python int too large to convert to C int");
   if (c < 0 || c > 0x10FFFF) raise(ErrorKind::ValueError, "chr() arg not in range(0x110000)");
   std::string out;
   encode_utf8(static_cast<char32_t>(c), out);
