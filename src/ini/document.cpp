@@ -194,6 +194,16 @@ Document Document::parse(std::string text, std::string file) {
     };
     pos = line_end;
     if (pos < s.size()) pos += (s[pos] == '\r' && pos + 1 < s.size() && s[pos + 1] == '\n') ? 2 : 1;
+    if (!ascii) {
+      // Python reads the file as UTF-8 and fails on bad bytes; so do we, naming the line.
+      std::size_t length = 0;
+      bool all_ascii = true;
+      if (!detail::validate_utf8(s.substr(line_start, line_end - line_start), length, all_ascii)) {
+        error(ErrorKind::ParsingError, "line " + std::to_string(line) + " is not valid UTF-8",
+              line, 1);
+        continue;
+      }
+    }
     std::size_t begin = skip_space(s, line_start, line_end);
     std::size_t end = trim_end(s, begin, line_end);
     bool comment = begin < end && (s[begin] == '#' || s[begin] == ';');
