@@ -632,15 +632,7 @@ void repr_str(const std::string& s, std::string& out) {
     } else if (c == '\r') {
       out += "\\r";
     } else if (c < 0x80 ? (c < 0x20 || c == 0x7F) : !is_printable(c)) {
-      char buf[16];
-      if (c < 0x100) {
-        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      } else if (c < 0x10000) {
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      } else {
-        std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      }
-      out += buf;
+      append_escape(c, out);
     } else {
       encode_utf8(c, out);
     }

@@ -24,15 +24,7 @@ std::string ascii_of(const std::string& text) {
       out += static_cast<char>(c);
       continue;
     }
-    char buf[16];
-    if (c < 0x100) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-    } else if (c < 0x10000) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-    } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-    }
-    out += buf;
+    append_escape(c, out);
   }
   return out;
 }

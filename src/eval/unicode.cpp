@@ -140,6 +140,14 @@ std::string from_u32(std::u32string_view s) {
   return out;
 }
 
+void append_escape(char32_t c, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  int digits = c < 0x100 ? 2 : (c < 0x10000 ? 4 : 8);
+  out += '\\';
+  out += digits == 2 ? 'x' : (digits == 4 ? 'u' : 'U');
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+}
+
 bool is_printable(char32_t c) {
   if (c < 0x80) return c >= 0x20 && c < 0x7F;
   return in_ranges(kPrintable, c);

@@ -17,6 +17,8 @@ std::u32string to_u32(std::string_view s);
 std::string from_u32(std::u32string_view s);
 
 bool is_printable(char32_t c);
+/// Appends Python's escape of a code point: \xNN below 0x100, else \uNNNN or \UNNNNNNNN.
+void append_escape(char32_t c, std::string& out);
 bool is_space(char32_t c);
 bool is_id_start(char32_t c);
 bool is_id_continue(char32_t c);

@@ -199,8 +199,8 @@ Document Document::parse(std::string text, std::string file) {
       std::size_t length = 0;
       bool all_ascii = true;
       if (!detail::validate_utf8(s.substr(line_start, line_end - line_start), length, all_ascii)) {
-        error(ErrorKind::ParsingError, "line " + std::to_string(line) + " is not valid UTF-8",
-              line, 1);
+        error(ErrorKind::ParsingError, "line " + std::to_string(line) + " is not valid UTF-8", line,
+              1);
         continue;
       }
     }
