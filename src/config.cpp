@@ -240,6 +240,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
     // The key `name` is always its raw text (the run name, a model name...).
     if (entry.key == "name") return detail::make_str(entry.value);
+    if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
     auto seen = evaluated.find(entry.value);
     if (seen != evaluated.end()) return seen->second;
     try {

@@ -41,4 +41,9 @@ struct Evaluation {
 };
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits = {});
 
+/// The fast path evaluate() takes for plain literals (a decimal int, a simple float, a str
+/// without escapes, True/False/None, a bare name). Returns false, touching nothing, for any
+/// other text; when it returns true, `out` is exactly what evaluate_detailed() gives.
+bool evaluate_literal(std::string_view text, Evaluation& out);
+
 }  // namespace hparams

@@ -173,6 +173,8 @@ bool fast_literal(std::string_view t, Evaluation& out) {
 
 }  // namespace
 
+bool evaluate_literal(std::string_view text, Evaluation& out) { return fast_literal(text, out); }
+
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
   if (Evaluation fast; fast_literal(text, fast)) return fast;
   std::size_t length = 0;
