@@ -11,7 +11,7 @@ JOBS         ?= 2
 CMAKE_FLAGS  ?=
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-dev \
-                   libbenchmark-dev libcli11-dev clang-format-14
+                   libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14
 FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')
