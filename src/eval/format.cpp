@@ -709,11 +709,11 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
       if (any) out_value = v;
       return any;
     };
-    std::int64_t width = -1, precision = -1;
-    star_or_number(width);
-    if (width < 0 && width != -1) {
+    std::int64_t width = 0, precision = -1;
+    if (star_or_number(width) && width < 0) {
+      // A negative '*' width left-aligns; CPython's negation of -2**63 wraps to no padding.
       left = true;
-      width = -width;
+      width = width == INT64_MIN ? 0 : -width;
     }
     if (i < fmt.size() && fmt[i] == '.') {
       ++i;
