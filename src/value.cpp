@@ -23,6 +23,12 @@ void account_overflow() {
         "evaluation allocated more than " + std::to_string(limit >> 20) + " MiB");
 }
 
+void work_overflow() {
+  std::uint64_t limit = t_allocation_budget->max_steps;
+  raise(ErrorKind::TimeoutError,
+        "evaluation exceeded the step budget of " + std::to_string(limit) + " steps");
+}
+
 void check_size(std::size_t bytes, const char* what) {
   if (bytes > kMaxValueBytes) {
     raise(ErrorKind::MemoryError, std::string(what) + " exceeds the sandbox limit of 64 MiB");

@@ -160,9 +160,19 @@ void check_size(std::size_t bytes, const char* what);
 struct AllocationBudget {
   std::size_t used = 0;
   std::size_t limit = 0;
+  // The evaluation's step counter, also charged for work inside one operation (big ints).
+  std::uint64_t* steps = nullptr;
+  std::uint64_t max_steps = 0;
 };
 extern thread_local AllocationBudget* t_allocation_budget;
 void account_overflow();
+[[noreturn]] void work_overflow();
+/// Charges `units` of work (a 64-bit limb processed, roughly) to the running evaluation.
+inline void charge_work(std::uint64_t units) {
+  if (AllocationBudget* budget = t_allocation_budget) {
+    if (budget->steps != nullptr && (*budget->steps += units) > budget->max_steps) work_overflow();
+  }
+}
 inline void account(std::size_t bytes) {
   if (AllocationBudget* budget = t_allocation_budget) {
     budget->used += bytes;

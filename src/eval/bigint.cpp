@@ -41,6 +41,9 @@ void Mpz::set(std::int64_t v) {
 
 Value make_int(mpz_srcptr z) {
   if (mpz_fits_slong_p(z)) return Value(static_cast<long>(mpz_get_si(z)));
+  std::size_t limbs = mpz_size(z);
+  account(limbs * sizeof(mp_limb_t) + 48);
+  charge_work(limbs);
   auto* object = new BigIntObject();
   mpz_set(object->z, z);
   return ValueAccess::adopt(Tag::BigInt, object);
@@ -88,6 +91,7 @@ Value int_mul(const Value& a, const Value& b) {
   std::int64_t x = 0, y = 0, r = 0;
   if (small_int(a, x) && small_int(b, y) && !__builtin_mul_overflow(x, y, &r)) return Value(r);
   check_int_bits(int_bit_length(a) + int_bit_length(b));
+  charge_work((int_bit_length(a) + int_bit_length(b)) / 64 * 2);
   Mpz za(a), zb(b);
   mpz_mul(za, za, zb);
   return big_result(za);
@@ -169,6 +173,10 @@ Value int_pow(const Value& a, const Value& b) {
     }
     if (!overflow) return Value(result);
   }
+  // A big power costs about a few multiplications of the result's size: charge it first.
+  charge_work(
+      static_cast<std::uint64_t>(static_cast<double>(bits) * static_cast<double>(exponent) / 64.0) *
+      8);
   Mpz za(a);
   mpz_pow_ui(za, za, static_cast<unsigned long>(exponent));
   return big_result(za);

@@ -565,7 +565,7 @@ void Interpreter::budget_exceeded() {
 }
 
 Value Interpreter::run() {
-  AllocationBudget budget{0, limits_.max_total_bytes};
+  AllocationBudget budget{0, limits_.max_total_bytes, &steps_, limits_.max_steps};
   struct Scope {
     AllocationBudget* saved = t_allocation_budget;
     explicit Scope(AllocationBudget* b) { t_allocation_budget = b; }
