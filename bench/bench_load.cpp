@@ -103,6 +103,28 @@ Input generate(std::size_t keys) {
   return in;
 }
 
+// A TOML rendering of an evaluated value (TOML has no None: it becomes the string "None").
+std::string toml_value(const hparams::Value& v) {
+  switch (v.kind()) {
+    case hparams::Kind::Bool:
+      return v.as_bool() ? "true" : "false";
+    case hparams::Kind::Int:
+      return v.repr();
+    case hparams::Kind::Float:
+      return v.repr();  // TOML spells inf, -inf, nan, 1e-05 the same
+    case hparams::Kind::Str:
+      return "\"" + std::string(v.as_str()) + "\"";
+    case hparams::Kind::List:
+    case hparams::Kind::Tuple: {
+      std::string out = "[";
+      for (const auto& item : v.items()) out += (out.size() > 1 ? ", " : "") + toml_value(item);
+      return out + "]";
+    }
+    default:
+      return "\"" + v.repr() + "\"";
+  }
+}
+
 Input vdvae() {
   Input in;
   in.name = "vdvae";
@@ -112,6 +134,14 @@ Input vdvae() {
   in.keys = 0;
   auto doc = hparams::ini::Document::parse(in.cfg);
   for (const auto& s : doc.sections()) in.keys += s.entries.size();
+  // Its TOML twin: the same sections and keys with the evaluated values.
+  auto config = hparams::Config::parse(in.cfg);
+  for (const auto& section : config.sections()) {
+    in.toml += "[" + section + "]\n";
+    for (const auto& key : config.keys(section)) {
+      in.toml += key + " = " + toml_value(config.at(section, key)) + "\n";
+    }
+  }
   return in;
 }
 
