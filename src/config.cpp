@@ -17,15 +17,9 @@ struct Item {
   Value value;
 };
 
-std::uint64_t mix(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
 std::uint64_t key_hash(std::uint32_t section, std::string_view key) {
-  return mix(std::hash<std::string_view>{}(key) ^ (static_cast<std::uint64_t>(section) << 32));
+  return detail::mix_hash(std::hash<std::string_view>{}(key) ^
+                          (static_cast<std::uint64_t>(section) << 32));
 }
 
 std::string normalise(std::string_view name) {

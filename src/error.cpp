@@ -79,36 +79,28 @@ Error Error::at(int line, int column) const {
   return Error(kind_, message_, std::move(where), key_);
 }
 
-std::string Error::report(std::string_view source_line) const {
-  std::string out = what();
-  out += '\n';
-  if (source_line.empty()) return out;
-  out += "    ";
+std::string show_position(std::string_view source_line, int column) {
+  if (source_line.empty()) return {};
+  std::string out = "    ";
   out += source_line;
   out += '\n';
-  if (where_.column > 0) {
+  if (column > 0) {
     out += "    ";
-    // The caret sits under the column-th code point; tabs are kept so the caret lines up.
-    int column = 1;
-    for (std::size_t i = 0; i < source_line.size() && column < where_.column; ++i) {
+    int at = 1;
+    for (std::size_t i = 0; i < source_line.size() && at < column; ++i) {
       auto byte = static_cast<unsigned char>(source_line[i]);
       if ((byte & 0xC0) == 0x80) continue;
       out += byte == '\t' ? '\t' : ' ';
-      ++column;
+      ++at;
     }
     out += "^\n";
   }
   return out;
 }
 
-namespace {
-std::string summary(const std::vector<Error>& errors) {
-  if (errors.empty()) return "no errors";
-  std::string out = errors.front().what();
-  if (errors.size() > 1) out += " (and " + std::to_string(errors.size() - 1) + " more)";
-  return out;
+std::string Error::report(std::string_view source_line) const {
+  return std::string(what()) + '\n' + show_position(source_line, where_.column);
 }
-}  // namespace
 
 ErrorList::ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines)
     : Error(errors.empty() ? Error(ErrorKind::ConfigError, "no errors") : errors.front()),
@@ -116,7 +108,6 @@ ErrorList::ErrorList(std::vector<Error> errors, std::vector<std::string> source_
   for (std::size_t i = 0; i < errors_.size(); ++i) {
     reports_ += errors_[i].report(i < source_lines.size() ? source_lines[i] : std::string());
   }
-  static_cast<void>(summary);
 }
 
 }  // namespace hparams

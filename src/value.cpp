@@ -256,11 +256,7 @@ namespace {
 // differ only in their high bits, so they are mixed before masking (dicts keep insertion
 // order, so this index never shows).
 inline std::size_t spread(std::int64_t hash) {
-  auto h = static_cast<std::uint64_t>(hash);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return static_cast<std::size_t>(h);
+  return static_cast<std::size_t>(mix_hash(static_cast<std::uint64_t>(hash)));
 }
 }  // namespace
 
@@ -498,10 +494,6 @@ bool identical(const Value& a, const Value& b) {
 
 namespace {
 
-bool is_number(Tag t) {
-  return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
-}
-
 int numeric_compare(const Value& a, const Value& b, bool& unordered) {
   unordered = false;
   auto ta = tag_of(a), tb = tag_of(b);
@@ -579,7 +571,7 @@ bool rich_compare(const Value& a, const Value& b, CompareOp op) {
   if (op == CompareOp::Eq) return a == b;
   if (op == CompareOp::Ne) return !(a == b);
   auto ta = tag_of(a), tb = tag_of(b);
-  if (is_number(ta) && is_number(tb)) {
+  if (is_numeric(a) && is_numeric(b)) {
     bool unordered = false;
     int c = numeric_compare(a, b, unordered);
     return !unordered && apply(op, c);
@@ -990,10 +982,7 @@ bool Value::truthy() const noexcept {
 bool operator==(const Value& a, const Value& b) {
   using detail::tag_of;
   auto ta = tag_of(a), tb = tag_of(b);
-  auto numeric = [](Tag t) {
-    return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
-  };
-  if (numeric(ta) && numeric(tb)) {
+  if (detail::is_numeric(a) && detail::is_numeric(b)) {
     if ((ta == Tag::SmallInt || ta == Tag::Bool) && (tb == Tag::SmallInt || tb == Tag::Bool)) {
       return ValueAccess::small(a) == ValueAccess::small(b);
     }

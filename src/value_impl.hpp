@@ -108,6 +108,20 @@ struct ValueAccess {
 
 using Tag = ValueAccess::Tag;
 
+/// bool, int or float: the operands of Python's numeric tower.
+inline bool is_numeric(const Value& v) {
+  auto t = ValueAccess::tag(v);
+  return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
+}
+
+/// Spreads a hash over all bits (murmur3's finaliser), for our own open-addressing tables.
+inline std::uint64_t mix_hash(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
 inline Tag tag_of(const Value& v) { return ValueAccess::tag(v); }
 inline const std::string& str_of(const Value& v) { return ValueAccess::as<StrObject>(v).utf8; }
 inline const std::vector<Value>& seq_of(const Value& v) {

@@ -44,6 +44,10 @@ enum class ErrorKind {
   IOError,
 };
 
+/// The two lines that show a position: `    LINE` and `    ^` under the column-th code point
+/// (tabs kept so that the caret lines up). Empty when `source_line` is.
+std::string show_position(std::string_view source_line, int column);
+
 /// Python's (or configparser's) name for `kind`, e.g. "TypeError".
 std::string_view kind_name(ErrorKind kind) noexcept;
 

@@ -77,8 +77,6 @@ const Value& integer_arg(const Value& v) {
   return v;
 }
 
-bool is_number(const Value& v) { return is_integral(v) || tag_of(v) == Tag::Float; }
-
 // ---- parsing numbers from text (int() and float()) --------------------------------------
 
 std::string strip_and_normalise(std::string_view text, bool& ok) {
@@ -327,7 +325,7 @@ Value b_divmod(Interpreter& in, Args& a) {
   a.expect_count(2, 2);
   const Value& x = a.pos[0];
   const Value& y = a.pos[1];
-  if (!is_number(x) || !is_number(y)) unsupported_operands("divmod()", x, y);
+  if (!is_numeric(x) || !is_numeric(y)) unsupported_operands("divmod()", x, y);
   if (tag_of(x) != Tag::Float && tag_of(y) != Tag::Float) {
     return make_tuple({int_floordiv(x, y), int_mod(x, y)});
   }

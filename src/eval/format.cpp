@@ -293,9 +293,7 @@ std::string format_float_spec(double x, Spec spec, bool from_int) {
     body = std::isnan(x) ? "nan" : "inf";
     if (type == 'E' || type == 'F' || type == 'G') body = std::isnan(x) ? "NAN" : "INF";
     if (type == '%') body += '%';
-    Spec s = spec;
-    if (s.align == '=' && s.fill == U'0' && s.zero) s.fill = U'0';
-    return assemble(sign_of(negative, spec.sign), "", "", body, s, 3);
+    return assemble(sign_of(negative, spec.sign), "", "", body, spec, 3);
   }
   const char* alt = spec.alternate ? "#" : "";
   switch (type) {
@@ -394,7 +392,7 @@ std::string format_int_spec(const Value& v, const Spec& spec) {
       }
       std::string ch;
       encode_utf8(static_cast<char32_t>(c), ch);
-      return pad(ch, spec, '<' == 0 ? '<' : '>');
+      return pad(ch, spec, '>');
     }
     default:
       raise(ErrorKind::ValueError, std::string("Unknown format code '") + spec.type +
@@ -650,7 +648,6 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
       ++i;
       continue;
     }
-    std::size_t spec_start = i;
     ++i;
     if (i >= fmt.size()) raise(ErrorKind::ValueError, "incomplete format");
     Value value;
@@ -825,7 +822,6 @@ Value percent_format(Interpreter& in, const Value& format, const Value& arg) {
         char buf[96];
         std::snprintf(buf, sizeof buf, "unsupported format character '%c' (0x%x) at index %zu",
                       conv, static_cast<unsigned>(static_cast<unsigned char>(conv)), i - 1);
-        (void)spec_start;
         raise(ErrorKind::ValueError, buf);
       }
     }

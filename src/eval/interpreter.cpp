@@ -11,10 +11,6 @@
 namespace hparams::detail {
 namespace {
 
-bool is_num(const Value& v) {
-  auto t = tag_of(v);
-  return t == Tag::Bool || t == Tag::SmallInt || t == Tag::BigInt || t == Tag::Float;
-}
 bool is_float(const Value& v) { return tag_of(v) == Tag::Float; }
 double to_double(const Value& v) { return is_float(v) ? ValueAccess::real(v) : int_to_double(v); }
 bool is_seq(const Value& v) { return tag_of(v) == Tag::List || tag_of(v) == Tag::Tuple; }
@@ -227,7 +223,7 @@ Value binary_op(Interpreter& in, Op op, const Value& a, const Value& b) {
     case Op::FloorDiv:
     case Op::Mod:
     case Op::Pow:
-      if (is_num(a) && is_num(b)) return arithmetic(op, a, b);
+      if (is_numeric(a) && is_numeric(b)) return arithmetic(op, a, b);
       break;
     default:
       break;
@@ -378,8 +374,7 @@ void adjust_slice(std::int64_t length, const Value* lower, const Value* upper, c
   bool negative = stride < 0;
   start = bound(lower, negative ? INT64_MAX / 2 : 0);
   stop = bound(upper, negative ? INT64_MIN / 2 : INT64_MAX / 2);
-  auto clamp = [&](std::int64_t& i, bool is_start) {
-    (void)is_start;
+  auto clamp = [&](std::int64_t& i) {
     if (i < 0) {
       i += length;
       if (i < 0) i = negative ? -1 : 0;
@@ -390,12 +385,12 @@ void adjust_slice(std::int64_t length, const Value* lower, const Value* upper, c
   if (lower == nullptr || lower->is_none()) {
     start = negative ? length - 1 : 0;
   } else {
-    clamp(start, true);
+    clamp(start);
   }
   if (upper == nullptr || upper->is_none()) {
     stop = negative ? -1 : length;
   } else {
-    clamp(stop, false);
+    clamp(stop);
   }
 }
 

@@ -172,7 +172,7 @@ Token Lexer::scan() {
   };
   if (is_digit(c) || (c == '.' && is_digit(current(1)))) return scan_number(t);
   if (c == '"' || c == '\'') return scan_string(t, 0);
-  if (c < 0x80 ? is_id_start(c) : is_id_start(c)) {
+  if (is_id_start(c)) {
     // A string prefix directly followed by a quote starts a string literal.
     std::size_t len = 0;
     while (len < 3 && pos_ + len < source_.size() &&

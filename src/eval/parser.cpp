@@ -389,15 +389,12 @@ class Parser {
 
   // power: primary '**' factor | primary
   std::uint32_t parse_power() {
-    Pos start = pos_of(lexer_.peek());
     std::uint32_t base = parse_primary();
     if (lexer_.peek().kind != Tok::DoubleStar) return base;
     Token t = lexer_.next();
     Nest nest(*this, t);
     std::uint32_t exponent = parse_factor();
-    std::uint32_t n = add(NodeKind::Power, t, {base, exponent});
-    (void)start;
-    return n;
+    return add(NodeKind::Power, t, {base, exponent});
   }
 
   // primary: primary '.' NAME | primary '(' [arguments] ')' | primary '[' slices ']' | atom

@@ -46,18 +46,7 @@ int run_eval(const std::string& argument) {
     if (line > 0) {
       std::string_view source = line_of(text, line);
       if (source.size() <= 400) {
-        std::cerr << "    " << source << '\n';
-        if (e.location().column > 0) {
-          std::string caret = "    ";
-          int column = 1;
-          for (std::size_t i = 0; i < source.size() && column < e.location().column; ++i) {
-            auto byte = static_cast<unsigned char>(source[i]);
-            if ((byte & 0xC0) == 0x80) continue;
-            caret += byte == '\t' ? '\t' : ' ';
-            ++column;
-          }
-          std::cerr << caret << "^\n";
-        }
+        std::cerr << hparams::show_position(source, e.location().column);
       } else {
         std::cerr << "    (line " << line << ", column " << e.location().column << ")\n";
       }
