@@ -201,11 +201,12 @@ struct Config::Impl {
     return best.empty() ? std::string() : "; did you mean '" + best + "'?";
   }
 
-  [[noreturn]] void missing(std::string_view key) const {
-    throw Error(ErrorKind::LookupError,
-                "no key '" + std::string(key) + "' in " + document.file() + hint(key),
-                SourceLocation{document.file()}, std::string(key));
+  Error missing_error(std::string_view key) const {
+    return Error(ErrorKind::LookupError,
+                 "no key '" + std::string(key) + "' in " + document.file() + hint(key),
+                 SourceLocation{document.file()}, std::string(key));
   }
+  [[noreturn]] void missing(std::string_view key) const { throw missing_error(key); }
 };
 
 Config::Config(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -335,6 +336,24 @@ const Value& Config::at(std::string_view section, std::string_view key) const {
   if (v == nullptr) impl_->missing(std::string(section) + "." + std::string(key));
   return *v;
 }
+
+std::optional<Config::Place> Config::place(std::string_view key) const {
+  for (std::size_t dot = key.find('.'); dot != std::string_view::npos;
+       dot = key.find('.', dot + 1)) {
+    std::string_view section_name = key.substr(0, dot);
+    const Impl::SectionView* s =
+        section_name == "DEFAULT" ? &impl_->defaults : impl_->section(section_name);
+    if (s == nullptr) continue;
+    if (const Item* i = impl_->item(*s, key.substr(dot + 1))) {
+      bool inherited = i->section != s->id;
+      return Place{s->section->name, i->entry->key, inherited};
+    }
+  }
+  if (const Item* i = impl_->lookup(key)) return Place{impl_->owner_name(*i), i->entry->key};
+  return std::nullopt;
+}
+
+Error Config::missing_key(std::string_view key) const { return impl_->missing_error(key); }
 
 std::string_view Config::raw(std::string_view key) const {
   const Item* i = impl_->lookup(key);

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,18 @@ class Config {
     const Value* v = find(key);
     return v == nullptr ? fallback : convert<T>(*v, key);
   }
+
+  /// Where a key lives, for editing the document (run overrides): the section the name
+  /// designates as written ("DEFAULT" for defaults), the key as stored, and whether that
+  /// section only inherits the key from DEFAULT. Same name rules as find(); nullopt if absent.
+  struct Place {
+    std::string section;
+    std::string key;
+    bool inherited = false;
+  };
+  std::optional<Place> place(std::string_view key) const;
+  /// A LookupError for a missing `key`, with the "did you mean" hint.
+  Error missing_key(std::string_view key) const;
 
   /// The raw text of a value as written in the file (LookupError if absent).
   std::string_view raw(std::string_view key) const;

@@ -32,7 +32,7 @@ enum class ErrorKind {
   OverflowError,
   MemoryError,     ///< a size limit of the sandbox (64 MiB per value) was hit
   RecursionError,  ///< the nesting limit (200) was hit
-  TimeoutError,    ///< the step budget of one value was used up
+  TimeoutError,    ///< the step budget of one value was used up, or a wait for a run
   // Document layer (configparser's names).
   ParsingError,
   MissingSectionHeaderError,

@@ -10,5 +10,6 @@
 #include "hparams/error.hpp"
 #include "hparams/eval.hpp"
 #include "hparams/ini.hpp"
+#include "hparams/run.hpp"
 #include "hparams/value.hpp"
 #include "hparams/version.hpp"

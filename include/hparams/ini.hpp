@@ -75,6 +75,11 @@ class Document {
   /// re-reads the document. A multi-line `text` is written with continuation lines indented.
   /// Throws LookupError when the entry does not exist.
   void set_value(std::string_view section, std::string_view key, std::string_view text);
+  /// Adds `key = text` to `section` after its last entry (after its header when it has none),
+  /// in the document's line-break style, and re-reads the document. This is how a section
+  /// overrides a key it inherits from DEFAULT. Throws LookupError when the section does not
+  /// exist and DuplicateOptionError when the section already has the key.
+  void add_value(std::string_view section, std::string_view key, std::string_view text);
 
  private:
   std::vector<std::pair<int, int>>& continue_value(Entry& e);

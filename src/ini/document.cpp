@@ -350,4 +350,41 @@ void Document::set_value(std::string_view section, std::string_view key, std::st
   *this = parse(std::move(edited), file_);
 }
 
+void Document::add_value(std::string_view section, std::string_view key, std::string_view text) {
+  const Section* s = find_section(section);
+  if (s == nullptr) {
+    throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "]");
+  }
+  std::string stored = lower_key(key);
+  if (s->find(stored) != nullptr) {
+    throw Error(ErrorKind::DuplicateOptionError,
+                "option '" + stored + "' in section '" + std::string(section) + "' already exists");
+  }
+  // The new line goes right after the end of the last entry's value (or of the header line),
+  // indented like that entry, so comments and blank lines that follow stay where they are.
+  std::size_t at = 0;
+  int indent = 0;
+  if (!s->entries.empty()) {
+    at = s->entries.back().value_end;
+    indent = s->entries.back().column - 1;
+  } else {
+    at = line_starts_[static_cast<std::size_t>(s->line) - 1];
+    while (at < text_.size() && text_[at] != '\n' && text_[at] != '\r') ++at;
+  }
+  bool crlf = text_.find("\r\n") != std::string::npos;
+  std::string line_break = crlf ? "\r\n" : "\n";
+  std::string inserted =
+      line_break + std::string(static_cast<std::size_t>(indent), ' ') + stored + " = ";
+  for (char c : text) {
+    if (c == '\n') {
+      inserted += line_break;
+      inserted.append(static_cast<std::size_t>(indent) + 4, ' ');
+    } else {
+      inserted += c;
+    }
+  }
+  std::string edited = text_.substr(0, at) + inserted + text_.substr(at);
+  *this = parse(std::move(edited), file_);
+}
+
 }  // namespace hparams::ini

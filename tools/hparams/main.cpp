@@ -5,7 +5,10 @@
 //   hparams eval - < value.txt    reads the expression from standard input
 //   hparams show hparams.cfg      one `section.key = repr(value)` line per key
 //   hparams check a.cfg b.cfg     every error of every file; exit status 1 if any
+//   hparams run DIR train.lr=1e-4 creates or resumes the run of DIR/hparams.cfg, as HParams
+//                                 does, and prints its config as `show` does
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <iterator>
@@ -123,6 +126,14 @@ nlohmann::ordered_json to_json(const hparams::Value& v) {
   }
 }
 
+void print_config(const hparams::Config& config) {
+  for (const auto& section : config.sections()) {
+    for (const auto& key : config.keys(section)) {
+      std::cout << show_key(section, key) << " = " << config.at(section, key).repr() << '\n';
+    }
+  }
+}
+
 int run_show(const std::string& file, bool raw, bool json) {
   try {
     if (raw) {
@@ -150,11 +161,26 @@ int run_show(const std::string& file, bool raw, bool json) {
       std::cout << to_json(config.to_dict()).dump(2) << '\n';
       return 0;
     }
-    for (const auto& section : config.sections()) {
-      for (const auto& key : config.keys(section)) {
-        std::cout << show_key(section, key) << " = " << config.at(section, key).repr() << '\n';
-      }
-    }
+    print_config(config);
+    return 0;
+  } catch (const hparams::Error& e) {
+    print_errors(e);
+    return 1;
+  }
+}
+
+// The run's messages go to stderr so that stdout holds only the config.
+int run_run(const std::string& project, const std::string& filename, bool strict,
+            double rank_timeout, std::vector<hparams::Override> overrides) {
+  try {
+    hparams::RunOptions options;
+    options.filename = filename;
+    options.overrides = std::move(overrides);
+    options.messages = &std::cerr;
+    if (strict) options.resume = hparams::ResumePolicy::Strict;
+    options.rank_timeout = std::chrono::milliseconds(static_cast<long long>(rank_timeout * 1000));
+    hparams::HParams run = hparams::HParams::open(project, options);
+    print_config(run.config());
     return 0;
   } catch (const hparams::Error& e) {
     print_errors(e);
@@ -204,6 +230,33 @@ int main(int argc, char** argv) {
       app.add_subcommand("check", "Validate .cfg files: print every error, exit 1 if any");
   check->add_option("files", check_files, "The .cfg files")->required();
 
+  std::string project, filename = "hparams";
+  bool strict = false;
+  double rank_timeout = 600;
+  auto* run = app.add_subcommand(
+      "run", "Create or resume the run of PROJECT_DIR/hparams.cfg and print its config");
+  run->add_option("project_dir", project, "The directory holding the .cfg file")->required();
+  run->add_option("--filename", filename, "The .cfg file's name without .cfg")
+      ->capture_default_str();
+  run->add_flag("--strict", strict, "Refuse to resume when the cfg differs from the saved copy");
+  run->add_option("--rank-timeout", rank_timeout,
+                  "Seconds a process of rank > 0 waits for rank 0's saved copy")
+      ->capture_default_str();
+  run->footer(
+      "Overrides: section.key=value, --section.key=value or ~~section.key=value, anywhere "
+      "after `run`.");
+
+  // Overrides look like options to CLI11 (--train.lr=1e-4): take them out first.
+  std::vector<hparams::Override> overrides;
+  if (argc > 1 && std::string_view(argv[1]) == "run") {
+    try {
+      overrides = hparams::take_overrides(argc, argv);
+    } catch (const hparams::Error& e) {
+      std::cerr << "error: " << e.message() << '\n';
+      return 2;
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -211,6 +264,7 @@ int main(int argc, char** argv) {
   }
   if (show->parsed()) return run_show(show_file, show_raw, show_json);
   if (check->parsed()) return run_check(check_files);
+  if (run->parsed()) return run_run(project, filename, strict, rank_timeout, std::move(overrides));
   if (eval->parsed()) {
     if (each_line) return run_each_line();
     if (expression.empty() && eval->count("expression") == 0) {
