@@ -33,7 +33,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	./$(BUILD)/examples/value_tour examples/values.txt
+	./$(BUILD)/examples/train examples
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
