@@ -11,17 +11,24 @@ JOBS         ?= 2
 CMAKE_FLAGS  ?=
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-dev \
-                   libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14
+                   libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14 \
+                   libcurl4-openssl-dev libssl-dev
 FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')
 
-.PHONY: all deps deps-fuzz configure build run test sanitize format format-check fuzz bench clean
+.PHONY: all deps deps-npm deps-fuzz configure build run test sanitize format format-check fuzz bench clean
 
 all: build
 
 deps:
 	@./tools/install-deps.sh $(DEBIAN_PACKAGES)
+
+# The backup tests' real servers and clients (s3rver, @google-cloud/storage, the SigV4 suite).
+deps-npm:
+	@command -v npm >/dev/null || ./tools/install-deps.sh nodejs npm
+	@if [ ! -d tests/backup/node_modules ] || [ tests/backup/package.json -nt tests/backup/node_modules ]; then \
+	  cd tests/backup && npm install --no-audit --no-fund --loglevel=error && touch node_modules; fi
 
 deps-fuzz:
 	@./tools/install-deps.sh $(FUZZ_PACKAGES)
@@ -35,10 +42,10 @@ build: deps $(BUILD)/CMakeCache.txt
 run: build
 	./$(BUILD)/examples/train examples
 
-test: build
+test: build deps-npm
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-sanitize: deps
+sanitize: deps deps-npm
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DHPARAMS_SANITIZE=ON \
 	  -DHPARAMS_BUILD_FUZZ=ON -DHPARAMS_CONSUMER_TESTS=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS)

@@ -7,7 +7,7 @@
 // PROJECT_DIR/logs-<run.name>/, and the trainer writes its checkpoints and metrics.csv there.
 // A later launch resumes from the saved config and the last checkpoint. --stop-after (or
 // Ctrl-C) stops after an epoch with a checkpoint, as a preempted machine would.
-#include <hparams/hparams.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,12 +15,12 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <hparams/hparams.hpp>
 #include <iostream>
 #include <numeric>
 #include <random>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -115,7 +115,8 @@ std::vector<Sample> spirals(const TrainConfig& c) {
     for (int i = 0; i < c.points_per_class; ++i) {
       double r = (i + 1.0) / c.points_per_class;
       double t = c.turns * pi * r + 2 * pi * k / c.classes;
-      out.push_back({r * std::cos(t) + jitter(random) * r, r * std::sin(t) + jitter(random) * r, k});
+      out.push_back(
+          {r * std::cos(t) + jitter(random) * r, r * std::sin(t) + jitter(random) * r, k});
     }
   }
   std::shuffle(out.begin(), out.end(), random);
@@ -284,8 +285,7 @@ int load_last_checkpoint(const fs::path& dir, std::vector<double>& params, Optim
   int best = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     int epoch = 0;
-    if (std::sscanf(e.path().filename().string().c_str(), "checkpoint-epoch-%d.bin", &epoch) ==
-            1 &&
+    if (std::sscanf(e.path().filename().string().c_str(), "checkpoint-epoch-%d.bin", &epoch) == 1 &&
         e.path().extension() == ".bin") {
       best = std::max(best, epoch);
     }
@@ -419,10 +419,11 @@ int train(const hparams::HParams& hp, int stop_after) {
     v = evaluate(net, validation);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-    std::printf("%sepoch %3d/%d %s loss %.4f acc %5.1f%% | validation loss %.4f acc %5.1f%% | "
-                "lr %.1e\n",
-                live ? "\r" : "", epoch, c.epochs, bar(1.0).c_str(), loss / seen,
-                100.0 * correct / seen, v.loss, 100 * v.accuracy, lr);
+    std::printf(
+        "%sepoch %3d/%d %s loss %.4f acc %5.1f%% | validation loss %.4f acc %5.1f%% | "
+        "lr %.1e\n",
+        live ? "\r" : "", epoch, c.epochs, bar(1.0).c_str(), loss / seen, 100.0 * correct / seen,
+        v.loss, 100 * v.accuracy, lr);
     std::ofstream(metrics, std::ios::app)
         << epoch << ',' << loss / seen << ',' << static_cast<double>(correct) / seen << ','
         << v.loss << ',' << v.accuracy << ',' << lr << ',' << seconds << '\n';
@@ -435,9 +436,10 @@ int train(const hparams::HParams& hp, int stop_after) {
       return interrupted ? 130 : 0;
     }
   }
-  std::printf("Done: validation accuracy %.1f%% after %d epochs. Checkpoints and metrics.csv in "
-              "%s\n",
-              100 * v.accuracy, c.epochs, dir.string().c_str());
+  std::printf(
+      "Done: validation accuracy %.1f%% after %d epochs. Checkpoints and metrics.csv in "
+      "%s\n",
+      100 * v.accuracy, c.epochs, dir.string().c_str());
   return 0;
 }
 

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hparams/backup.hpp"
 #include "hparams/config.hpp"
 
 namespace hparams {
@@ -94,6 +95,10 @@ struct RunOptions {
   std::ostream* messages = nullptr;
   bool quiet = false;  ///< no messages at all
   LoadOptions load;
+  /// Backup of the saved copy to object storage (none by default). After a launch saves or
+  /// resumes, the copy is uploaded to `<destination>/<run.name>/hparams-<run.name>.cfg`; when
+  /// the local copy is missing but the destination has one, it is downloaded and resumed.
+  BackupOptions backup;
 };
 
 class HParams {
@@ -158,6 +163,10 @@ class HParams {
   /// On a resumed run: what differs between the cfg file and the saved copy (first: the cfg
   /// file's value, second: the saved copy's).
   const std::vector<Difference>& differences() const noexcept;
+  /// True when this launch restored the saved copy from the backup destination.
+  bool is_restored() const noexcept;
+  /// The backup destination's URI of the saved copy, or empty without a backup.
+  const std::string& backup_uri() const noexcept;
   /// The overrides applied to this launch.
   const std::vector<AppliedOverride>& overrides() const noexcept;
 

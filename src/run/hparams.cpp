@@ -11,8 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "fs/files.hpp"
 #include "hparams/run.hpp"
-#include "run/files.hpp"
 
 namespace hparams {
 
@@ -26,6 +26,8 @@ struct HParams::Impl {
   fs::path log_dir;
   fs::path saved;
   bool is_new = false;
+  bool restored = false;
+  std::string backup_uri;
   std::vector<Difference> differences;
   std::vector<AppliedOverride> overrides;
   std::optional<Config> config;
@@ -125,7 +127,7 @@ void wait_for_copy(const fs::path& saved, int rank, std::chrono::milliseconds ti
     *out << "Rank " << rank << ": waiting for rank 0 to save " << saved.string() << std::endl;
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!run_files::is_file(saved)) {
+  while (!files::is_file(saved)) {
     if (std::chrono::steady_clock::now() >= deadline) {
       double seconds = std::chrono::duration<double>(timeout).count();
       std::ostringstream message;
@@ -136,6 +138,26 @@ void wait_for_copy(const fs::path& saved, int rank, std::chrono::milliseconds ti
       throw Error(ErrorKind::TimeoutError, message.str(), SourceLocation{saved.string()});
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::IOError, "cannot read " + path.string());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A backup failure stops the launch when the backup is required, else it is a warning.
+template <class F>
+void guarded(const BackupOptions& options, const std::string& what, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    if (options.required) {
+      throw Error(ErrorKind::IOError, what + " failed: " + e.message(), e.location());
+    }
+    std::cerr << "warning: " << what
+              << " failed (continuing, the backup is optional): " << e.message() << std::endl;
   }
 }
 
@@ -161,9 +183,13 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   std::ostream* out = options.quiet ? nullptr : options.messages ? options.messages : &std::cout;
   auto impl = std::make_unique<Impl>();
   impl->object_name = options.name;
+  // The backup destination is checked (and its credentials found) before anything happens.
+  std::string destination = backup_destination(options.backup);
+  std::unique_ptr<BackupStore> store;
+  if (!destination.empty()) store = BackupStore::open(destination, options.backup);
   impl->project = project_path;
   impl->source = project_path / (options.filename + ".cfg");
-  if (!run_files::is_file(impl->source)) {
+  if (!files::is_file(impl->source)) {
     throw Error(ErrorKind::IOError,
                 "no config file " + impl->source.string() + " (HParams reads <project_path>/" +
                     "<filename>.cfg; here project_path is '" + project_path.string() +
@@ -182,29 +208,56 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   impl->run_name = checked_run_name(main);
   impl->log_dir = project_path / ("logs-" + impl->run_name);
   impl->saved = impl->log_dir / ("hparams-" + impl->run_name + ".cfg");
-  run_files::make_directories(impl->log_dir);
+  files::make_directories(impl->log_dir);
 
   // Exactly one process creates the saved copy: the lock serialises the creators, the rename
   // makes the copy appear complete, and ranks other than 0 only ever read.
   std::optional<int> rank = options.rank ? options.rank : rank_from_environment();
-  if (!run_files::is_file(impl->saved)) {
+  if (!files::is_file(impl->saved)) {
     if (rank && *rank != 0) {
       wait_for_copy(impl->saved, *rank, options.rank_timeout, out);
     } else {
-      run_files::FileLock lock(impl->log_dir / (".hparams-" + impl->run_name + ".lock"));
-      if (!run_files::is_file(impl->saved)) {
-        run_files::remove_stale_temporaries(impl->saved);
-        run_files::write_atomically(impl->saved, main_document.str());
-        impl->is_new = true;
+      files::FileLock lock(impl->log_dir / (".hparams-" + impl->run_name + ".lock"));
+      if (!files::is_file(impl->saved)) {
+        files::remove_stale_temporaries(impl->saved);
+        // A run that moved to a new machine: its copy comes back from the backup.
+        if (store) {
+          std::string name = backup_object_name(impl->run_name);
+          guarded(options.backup, "restoring " + store->uri_of(name), [&] {
+            if (std::optional<std::string> copy = store->get(name)) {
+              files::write_atomically(impl->saved, *copy);
+              impl->restored = true;
+              if (out != nullptr) {
+                *out << "No local saved copy; restored " << store->uri_of(name) << " into "
+                     << impl->saved.string() << std::endl;
+              }
+            }
+          });
+        }
+        if (!impl->restored) {
+          files::write_atomically(impl->saved, main_document.str());
+          impl->is_new = true;
+        }
       }
     }
   }
+
+  // Only the writer of a launch backs the copy up (rank 0, or every process without ranks).
+  auto back_up = [&] {
+    if (!store || (rank && *rank != 0)) return;
+    std::string name = backup_object_name(impl->run_name);
+    impl->backup_uri = store->uri_of(name);
+    if (out != nullptr) *out << "Backing up hparams file to " << impl->backup_uri << std::endl;
+    guarded(options.backup, "backing up to " + impl->backup_uri,
+            [&] { store->put(name, read_bytes(impl->saved)); });
+  };
 
   if (impl->is_new) {
     if (out != nullptr) {
       *out << "No existing config found. New run config file saved in " << impl->saved.string()
            << std::endl;
     }
+    back_up();
     impl->overrides = std::move(applied);
     impl->config.emplace(std::move(main));
     return HParams(std::move(impl));
@@ -241,9 +294,9 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
     for (const AppliedOverride& a : applied) {
       listed += (listed.empty() ? "" : " ") + a.section + "." + a.key + "=" + a.value;
     }
-    run_files::append(impl->log_dir / "hparams-history.log",
-                      utc_now() + " resumed with overrides: " + listed +
-                          "\n    command: " + command_line() + "\n");
+    files::append(impl->log_dir / "hparams-history.log",
+                  utc_now() + " resumed with overrides: " + listed +
+                      "\n    command: " + command_line() + "\n");
     if (out != nullptr) {
       *out << "Overrides for this launch only (recorded in "
            << (impl->log_dir / "hparams-history.log").string() << "):\n";
@@ -253,6 +306,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
       *out << std::flush;
     }
   }
+  back_up();
   impl->overrides = std::move(applied);
   impl->config.emplace(std::move(saved));
   return HParams(std::move(impl));
@@ -329,6 +383,8 @@ const fs::path& HParams::log_dir() const noexcept { return impl_->log_dir; }
 const fs::path& HParams::saved_file() const noexcept { return impl_->saved; }
 fs::path HParams::history_file() const { return impl_->log_dir / "hparams-history.log"; }
 bool HParams::is_new_run() const noexcept { return impl_->is_new; }
+bool HParams::is_restored() const noexcept { return impl_->restored; }
+const std::string& HParams::backup_uri() const noexcept { return impl_->backup_uri; }
 const std::vector<Difference>& HParams::differences() const noexcept { return impl_->differences; }
 const std::vector<AppliedOverride>& HParams::overrides() const noexcept { return impl_->overrides; }
 

@@ -176,7 +176,7 @@ TEST_F(Processes, SixteenAtOnceAgreeOnOneCreator) {
 // then absent or complete, and the next launch always succeeds with a complete copy.
 TEST_F(Processes, KilledDuringSaveLeavesNoPartialCopy) {
   constexpr int kTrials = 200;
-  const std::string cfg = generated_config(30000);  // ~0.8 MB, so that the save takes a while
+  const std::string cfg = generated_config(8000);  // ~0.2 MB, so that the save takes a while
   fs::path project = root_ / "kill";
   fs::create_directories(project);
   write(project / "hparams.cfg", cfg);

@@ -1,4 +1,4 @@
-#include "run/files.hpp"
+#include "fs/files.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 
 #include "hparams/error.hpp"
 
-namespace hparams::run_files {
+namespace hparams::files {
 namespace {
 
 [[noreturn]] void fail(std::string_view what, const std::filesystem::path& path, int error) {
@@ -137,4 +137,4 @@ bool is_file(const std::filesystem::path& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-}  // namespace hparams::run_files
+}  // namespace hparams::files

@@ -1,11 +1,11 @@
-// File-system primitives of runs: atomic replacement, an advisory lock file, appending.
+// File-system primitives of runs and backups: atomic replacement, an advisory lock file, appending.
 // POSIX only; every failure is an hparams IOError naming the path and the system's reason.
 #pragma once
 
 #include <filesystem>
 #include <string_view>
 
-namespace hparams::run_files {
+namespace hparams::files {
 
 /// Writes `bytes` to `target` so that a crash at any instant leaves either the old state (no
 /// file) or the complete file: a temporary file in the same directory, fsync, rename, fsync
@@ -38,4 +38,4 @@ void make_directories(const std::filesystem::path& dir);
 /// Whether `path` exists as a regular file.
 bool is_file(const std::filesystem::path& path);
 
-}  // namespace hparams::run_files
+}  // namespace hparams::files
