@@ -119,7 +119,9 @@ Signature sign_v4(const SigningInput& input, const AwsCredentials& credentials,
   std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   out.string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
                        hex(sha256(out.canonical_request));
-  std::string key = hmac_sha256("AWS4" + credentials.secret_access_key, date);
+  std::string secret = "AWS4";
+  secret += credentials.secret_access_key;
+  std::string key = hmac_sha256(secret, date);
   key = hmac_sha256(key, region);
   key = hmac_sha256(key, service);
   key = hmac_sha256(key, "aws4_request");
