@@ -12,7 +12,7 @@ CMAKE_FLAGS  ?=
 
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-dev \
                    libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14 \
-                   libcurl4-openssl-dev libssl-dev
+                   libcurl4-openssl-dev libssl-dev openssl python3 s3cmd
 FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')

@@ -7,8 +7,8 @@
 
 namespace hparams::backup {
 
-std::string sha256(std::string_view data);  ///< raw 32 bytes
-std::string md5(std::string_view data);     ///< raw 16 bytes
+std::string sha256(std::string_view data);                             ///< raw 32 bytes
+std::string md5(std::string_view data);                                ///< raw 16 bytes
 std::string hmac_sha256(std::string_view key, std::string_view data);  ///< raw 32 bytes
 /// CRC-32C (Castagnoli), as GCS reports it.
 std::uint32_t crc32c(std::string_view data);

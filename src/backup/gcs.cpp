@@ -120,7 +120,9 @@ class TokenSource {
                  "grant_type=" + url_encode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
                      "&assertion=" + jwt};
     } else {
-      request = {"POST", token_url_, {{"content-type", "application/x-www-form-urlencoded"}},
+      request = {"POST",
+                 token_url_,
+                 {{"content-type", "application/x-www-form-urlencoded"}},
                  "grant_type=refresh_token&client_id=" + url_encode(client_id_) +
                      "&client_secret=" + url_encode(client_secret_) +
                      "&refresh_token=" + url_encode(refresh_token_)};
@@ -234,8 +236,8 @@ class GcsStore : public BackupStore {
   }
 
   std::optional<json> metadata(const std::string& object, std::string_view name) {
-    std::string url = endpoint_ + "/storage/v1/b/" + url_encode(location_.bucket) + "/o/" +
-                      url_encode(object);
+    std::string url =
+        endpoint_ + "/storage/v1/b/" + url_encode(location_.bucket) + "/o/" + url_encode(object);
     HttpResponse r = send(
         [&] {
           HttpRequest q{"GET", url, {}, ""};

@@ -37,8 +37,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     headers->emplace_back(std::move(name), std::string(value));
@@ -64,8 +66,8 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::pair<std::optional<HttpResponse>, TransportError> send_once(const HttpRequest& request,
-                                                                 std::chrono::milliseconds timeout) {
+std::pair<std::optional<HttpResponse>, TransportError> send_once(
+    const HttpRequest& request, std::chrono::milliseconds timeout) {
   global_init();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return {std::nullopt, {"curl_easy_init failed"}};
@@ -150,7 +152,8 @@ std::string url_encode(std::string_view text, bool keep_slash) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (keep_slash && c == '/')) {
       out += static_cast<char>(c);
     } else {
       out += '%';

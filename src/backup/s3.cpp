@@ -51,7 +51,8 @@ AwsCredentials from_shared_file() {
 }
 
 AwsCredentials find_credentials() {
-  AwsCredentials c{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
+  AwsCredentials c{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
+                   env("AWS_SESSION_TOKEN")};
   if (!c.access_key_id.empty() && !c.secret_access_key.empty()) return c;
   c = from_shared_file();
   if (!c.access_key_id.empty() && !c.secret_access_key.empty()) return c;
@@ -107,10 +108,9 @@ class S3Store : public BackupStore {
     check_etag(name, head, md5_raw);
     auto length = head.header("content-length");
     if (!length || *length != std::to_string(bytes.size())) {
-      throw Error(ErrorKind::IOError, uri_of(name) + ": the server holds " +
-                                          (length ? *length : std::string("?")) +
-                                          " bytes, the local copy has " +
-                                          std::to_string(bytes.size()));
+      throw Error(ErrorKind::IOError,
+                  uri_of(name) + ": the server holds " + (length ? *length : std::string("?")) +
+                      " bytes, the local copy has " + std::to_string(bytes.size()));
     }
   }
 

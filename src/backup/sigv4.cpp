@@ -116,7 +116,8 @@ Signature sign_v4(const SigningInput& input, const AwsCredentials& credentials,
                           canonical_query(input.query) + "\n" + canonical_headers + "\n" +
                           signed_headers + "\n" + input.payload_sha256_hex;
   std::string date(amz_date.substr(0, 8));
-  std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+  std::string scope =
+      date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   out.string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
                        hex(sha256(out.canonical_request));
   std::string secret = "AWS4";

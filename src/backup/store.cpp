@@ -10,14 +10,15 @@ namespace hparams {
 namespace {
 
 [[noreturn]] void bad_uri(std::string_view uri, std::string_view why) {
-  throw Error(ErrorKind::ConfigError, "backup destination '" + std::string(uri) + "': " +
-                                          std::string(why));
+  throw Error(ErrorKind::ConfigError,
+              "backup destination '" + std::string(uri) + "': " + std::string(why));
 }
 
 // A directory, written atomically; a mounted bucket or NFS.
 class FileStore : public BackupStore {
  public:
-  FileStore(std::string uri, std::filesystem::path dir) : BackupStore(std::move(uri)), dir_(std::move(dir)) {}
+  FileStore(std::string uri, std::filesystem::path dir)
+      : BackupStore(std::move(uri)), dir_(std::move(dir)) {}
 
   void put(std::string_view name, std::string_view bytes) override {
     std::filesystem::path target = dir_ / std::string(name);
@@ -26,7 +27,8 @@ class FileStore : public BackupStore {
     // Verify: what the directory now holds is what we wrote.
     std::optional<std::string> back = get(name);
     if (!back || *back != bytes) {
-      throw Error(ErrorKind::IOError, uri_of(name) + ": the stored copy differs from the local one");
+      throw Error(ErrorKind::IOError,
+                  uri_of(name) + ": the stored copy differs from the local one");
     }
   }
 
@@ -55,7 +57,8 @@ Location parse_location(std::string_view uri) {
   std::string_view rest = uri.substr(scheme_end + 3);
   if (out.scheme == "file") {
     if (rest.substr(0, 9) == "localhost") rest.remove_prefix(9);
-    if (rest.empty() || rest.front() != '/') bad_uri(uri, "a file:// URI needs an absolute path (file:///dir)");
+    if (rest.empty() || rest.front() != '/')
+      bad_uri(uri, "a file:// URI needs an absolute path (file:///dir)");
     while (rest.size() > 1 && rest.back() == '/') rest.remove_suffix(1);
     out.prefix = std::string(rest);
     return out;
@@ -65,8 +68,8 @@ Location parse_location(std::string_view uri) {
   out.bucket = std::string(rest.substr(0, slash));
   if (out.bucket.empty()) bad_uri(uri, "no bucket");
   for (char c : out.bucket) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-              (c >= 'A' && c <= 'Z');
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || (c >= 'A' && c <= 'Z');
     if (!ok) bad_uri(uri, "'" + out.bucket + "' is not a bucket name");
   }
   if (slash != std::string_view::npos) {

@@ -1,6 +1,8 @@
 // Backup building blocks: SigV4 against AWS's test suite and S3 documentation examples,
 // digests and encodings against published check values, the JWT signature verified with
 // OpenSSL, destinations, and the file:// store.
+#include "hparams/backup.hpp"
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -16,7 +18,6 @@
 #include "backup/http.hpp"
 #include "backup/sigv4.hpp"
 #include "backup/stores.hpp"
-#include "hparams/backup.hpp"
 #include "hparams/error.hpp"
 
 namespace {
@@ -71,7 +72,8 @@ TEST(SigV4, AwsTestSuite) {
 // The four worked examples of "Signature Calculations for the Authorization Header" in the
 // Amazon S3 API reference (examplebucket, 20130524T000000Z).
 TEST(SigV4, S3DocumentationExamples) {
-  AwsCredentials credentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+  AwsCredentials credentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                             ""};
   const std::string empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   struct Case {
     const char* name;
@@ -172,8 +174,7 @@ TEST(Jwt, Rs256SignatureVerifiesWithOpenSsl) {
   std::string signature = rs256_sign(pem, input);
   EXPECT_EQ(signature.size(), 256u);
   auto verify = [&](const std::string& message) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                EVP_MD_CTX_free);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get());
     return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
@@ -199,8 +200,8 @@ TEST(Destinations, UrisAndTheSeedsPair) {
   EXPECT_EQ(object_key(l, "run/hparams-run.cfg"), "some/prefix/run/hparams-run.cfg");
   EXPECT_EQ(parse_location("s3://b").prefix, "");
   EXPECT_EQ(parse_location("file:///mnt/runs/").prefix, "/mnt/runs");
-  for (const char* bad : {"bucket", "http://x/y", "gs://", "s3:///x", "file://relative",
-                          "gs://bad bucket/x"}) {
+  for (const char* bad :
+       {"bucket", "http://x/y", "gs://", "s3:///x", "file://relative", "gs://bad bucket/x"}) {
     EXPECT_THROW(parse_location(bad), hparams::Error) << bad;
   }
   hparams::BackupOptions o;
@@ -226,7 +227,8 @@ TEST(FileStore, PutAndGet) {
   EXPECT_FALSE(store->get("run/hparams-run.cfg").has_value());
   store->put("run/hparams-run.cfg", "[run]\nname = run\n");
   EXPECT_EQ(store->get("run/hparams-run.cfg"), "[run]\nname = run\n");
-  EXPECT_EQ(store->uri_of("run/hparams-run.cfg"), "file://" + dir.string() + "/run/hparams-run.cfg");
+  EXPECT_EQ(store->uri_of("run/hparams-run.cfg"),
+            "file://" + dir.string() + "/run/hparams-run.cfg");
   store->put("run/hparams-run.cfg", "[run]\nname = run\nx = 1\n");  // replaced atomically
   EXPECT_EQ(store->get("run/hparams-run.cfg"), "[run]\nname = run\nx = 1\n");
   std::size_t files = 0;

@@ -10,9 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "hparams/hparams.hpp"
@@ -188,6 +191,78 @@ int run_run(const std::string& project, const std::string& filename, bool strict
   }
 }
 
+// `hparams backup RUN_DIR URI`: uploads RUN_DIR's saved copy (RUN_DIR is logs-<run.name>).
+int run_backup(const std::string& run_dir, const std::string& uri) {
+  try {
+    std::filesystem::path dir = std::filesystem::path(run_dir).lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();
+    std::string base = dir.filename().string();
+    if (base.rfind("logs-", 0) != 0 || base.size() == 5) {
+      std::cerr << "error: " << run_dir << " is not a run directory (logs-<run.name>)\n";
+      return 1;
+    }
+    std::string run_name = base.substr(5);
+    std::filesystem::path saved = dir / ("hparams-" + run_name + ".cfg");
+    std::ifstream in(saved, std::ios::binary);
+    if (!in) {
+      std::cerr << "error: no saved copy " << saved.string() << '\n';
+      return 1;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto store = hparams::BackupStore::open(uri);
+    std::string name = hparams::backup_object_name(run_name);
+    std::cout << "Backing up hparams file to " << store->uri_of(name) << std::endl;
+    store->put(name, bytes);
+    return 0;
+  } catch (const hparams::Error& e) {
+    print_errors(e);
+    return 1;
+  }
+}
+
+// `hparams pull URI/RUN_NAME [PROJECT_DIR]`: downloads a run's saved copy into
+// PROJECT_DIR/logs-<run.name>/, so that the next launch resumes it. An existing different
+// local copy is never replaced.
+int run_pull(std::string uri, const std::string& project) {
+  try {
+    while (!uri.empty() && uri.back() == '/') uri.pop_back();
+    auto slash = uri.rfind('/');
+    if (slash == std::string::npos || uri.find("://") + 2 >= slash) {
+      std::cerr << "error: expected URI/RUN_NAME, e.g. gs://bucket/prefix/my-run\n";
+      return 1;
+    }
+    std::string run_name = uri.substr(slash + 1), base = uri.substr(0, slash);
+    auto store = hparams::BackupStore::open(base);
+    std::string name = hparams::backup_object_name(run_name);
+    std::optional<std::string> bytes = store->get(name);
+    if (!bytes) {
+      std::cerr << "error: " << store->uri_of(name) << " does not exist\n";
+      return 1;
+    }
+    std::filesystem::path dir = std::filesystem::path(project) / ("logs-" + run_name);
+    std::filesystem::path saved = dir / ("hparams-" + run_name + ".cfg");
+    if (std::filesystem::exists(saved)) {
+      std::ifstream in(saved, std::ios::binary);
+      std::string local((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (local == *bytes) {
+        std::cout << saved.string() << " is already identical to " << store->uri_of(name) << '\n';
+        return 0;
+      }
+      std::cerr << "error: " << saved.string() << " exists and differs from " << store->uri_of(name)
+                << "; move it away first\n";
+      return 1;
+    }
+    auto local =
+        hparams::BackupStore::open("file://" + std::filesystem::absolute(project).string());
+    local->put("logs-" + run_name + "/hparams-" + run_name + ".cfg", *bytes);  // atomically
+    std::cout << "Restored " << store->uri_of(name) << " into " << saved.string() << '\n';
+    return 0;
+  } catch (const hparams::Error& e) {
+    print_errors(e);
+    return 1;
+  }
+}
+
 int run_check(const std::vector<std::string>& files) {
   int bad = 0;
   for (const auto& file : files) {
@@ -246,6 +321,20 @@ int main(int argc, char** argv) {
       "Overrides: section.key=value, --section.key=value or ~~section.key=value, anywhere "
       "after `run`.");
 
+  std::string backup_dir, backup_uri_arg;
+  auto* backup =
+      app.add_subcommand("backup", "Upload a run's saved copy to gs://, s3:// or file://");
+  backup->add_option("run_dir", backup_dir, "The run's directory, logs-<run.name>")->required();
+  backup
+      ->add_option("uri", backup_uri_arg,
+                   "gs://bucket[/prefix], s3://bucket[/prefix] or file:///dir")
+      ->required();
+  std::string pull_uri, pull_project = ".";
+  auto* pull = app.add_subcommand(
+      "pull", "Download a run's saved copy into PROJECT_DIR/logs-<run.name>/ to resume it here");
+  pull->add_option("uri", pull_uri, "URI/RUN_NAME, e.g. gs://bucket/prefix/my-run")->required();
+  pull->add_option("project_dir", pull_project, "The project directory")->capture_default_str();
+
   // Overrides look like options to CLI11 (--train.lr=1e-4): take them out first.
   std::vector<hparams::Override> overrides;
   if (argc > 1 && std::string_view(argv[1]) == "run") {
@@ -264,6 +353,8 @@ int main(int argc, char** argv) {
   }
   if (show->parsed()) return run_show(show_file, show_raw, show_json);
   if (check->parsed()) return run_check(check_files);
+  if (backup->parsed()) return run_backup(backup_dir, backup_uri_arg);
+  if (pull->parsed()) return run_pull(pull_uri, pull_project);
   if (run->parsed()) return run_run(project, filename, strict, rank_timeout, std::move(overrides));
   if (eval->parsed()) {
     if (each_line) return run_each_line();
