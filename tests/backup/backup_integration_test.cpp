@@ -201,6 +201,46 @@ TEST_F(Backup, S3WrongSecretIsAClearErrorWithoutTheSecret) {
   EXPECT_NO_THROW(HParams::open(project_, o));
 }
 
+// Object names with spaces, '+', '=' and non-ASCII characters: the signature covers the
+// encoded path, so s3rver refuses any mismatch.
+TEST_F(Backup, S3OddObjectNamesAndTheSharedCredentialsFile) {
+  use_s3();
+  ::unsetenv("AWS_ACCESS_KEY_ID");
+  ::unsetenv("AWS_SECRET_ACCESS_KEY");
+  fs::path credentials = project_ / "credentials";
+  write(credentials,
+        "[default]\naws_access_key_id = nobody\naws_secret_access_key = wrong\n\n"
+        "[s3rver]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", credentials.c_str(), 1);
+  ::setenv("AWS_PROFILE", "s3rver", 1);
+  std::string odd = "exp 1+a=b \xC3\xA9t\xC3\xA9";  // "exp 1+a=b été"
+  std::string cfg = read(project_ / "hparams.cfg");
+  cfg.replace(cfg.find(name_), name_.size(), odd);
+  write(project_ / "hparams.cfg", cfg);
+  HParams run = HParams::open(project_, options("s3://hparams-test/odd names"));
+  std::string object = "s3://hparams-test/odd names/" + odd + "/hparams-" + odd + ".cfg";
+  EXPECT_EQ(run.backup_uri(), object);
+  std::string client;
+  EXPECT_EQ(read_with_independent_client(env_["S3_PORT"], object, client), read(run.saved_file()));
+  ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+  ::unsetenv("AWS_PROFILE");
+}
+
+TEST_F(Backup, ConnectionRefusedIsRetriedThenAClearError) {
+  ::setenv("STORAGE_EMULATOR_HOST", "127.0.0.1:9", 1);  // the discard port: closed on loopback
+  RunOptions o = options("gs://bucket/nowhere");
+  o.backup.max_attempts = 3;
+  try {
+    HParams::open(project_, o);
+    FAIL();
+  } catch (const hparams::Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("connection failed"), std::string::npos) << what;
+    EXPECT_NE(what.find("gave up after 3 attempts"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(fs::exists(saved()));
+}
+
 TEST_F(Backup, GcsServiceAccountJwt) {
   use_gcs();
   ::setenv("GOOGLE_APPLICATION_CREDENTIALS", (env_["CREDS"] + "/service-account.json").c_str(), 1);

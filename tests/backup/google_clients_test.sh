@@ -22,6 +22,18 @@ HPARAMS_GCS_ENDPOINT="http://127.0.0.1:$GCS_PORT" GOOGLE_APPLICATION_CREDENTIALS
 object=runs/gclient/hparams-gclient.cfg
 local_copy="$tmp/logs-gclient/hparams-gclient.cfg"
 
+# hparams pull brings it back into another project; an existing different copy is never replaced.
+export HPARAMS_GCS_ENDPOINT="http://127.0.0.1:$GCS_PORT" GOOGLE_APPLICATION_CREDENTIALS="$CREDS/authorized-user.json"
+"$cli" pull gs://checked/runs/gclient "$tmp/elsewhere" > /dev/null || fail "hparams pull"
+cmp "$tmp/elsewhere/logs-gclient/hparams-gclient.cfg" "$local_copy" || fail "pulled copy differs"
+"$cli" pull gs://checked/runs/gclient "$tmp/elsewhere" | grep -q "already identical" || fail "second pull"
+echo "edited" >> "$tmp/elsewhere/logs-gclient/hparams-gclient.cfg"
+if "$cli" pull gs://checked/runs/gclient "$tmp/elsewhere" 2> /dev/null; then fail "pull replaced a local copy"; fi
+grep -q "^edited$" "$tmp/elsewhere/logs-gclient/hparams-gclient.cfg" || fail "local copy touched"
+if "$cli" pull gs://checked/runs/none "$tmp/elsewhere" 2> /dev/null; then fail "pull of a missing run"; fi
+unset HPARAMS_GCS_ENDPOINT GOOGLE_APPLICATION_CREDENTIALS
+echo "hparams backup and pull: uploaded, pulled identical, refused to replace an edited local copy"
+
 if command -v gcloud > /dev/null; then
   export CLOUDSDK_CONFIG="$tmp/gcloud" CLOUDSDK_CORE_PROJECT=hparams-test CLOUDSDK_CORE_DISABLE_PROMPTS=1
   export CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE="http://127.0.0.1:$GCS_PORT/"
