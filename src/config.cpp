@@ -12,8 +12,7 @@ namespace hparams {
 namespace {
 
 struct Item {
-  const ini::Entry* entry = nullptr;
-  std::uint32_t section = 0;  // index into Impl::sections; the DEFAULT view for defaults
+  const ini::Entry* entry = nullptr;  // its section: Impl::section_of(*this)
   Value value;
 };
 
@@ -63,6 +62,8 @@ struct Config::Impl {
   std::vector<std::unique_ptr<SectionView>> sections;  // without DEFAULT
   SectionView defaults;                                // index kDefaults
   std::unordered_map<std::string_view, std::uint32_t> section_index;
+  // The view id of each document section (kDefaults for DEFAULT).
+  std::vector<std::uint32_t> view_of;
   // Open addressing over items by (section, key): one flat table instead of a map per section.
   std::vector<std::uint32_t> slots;
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFF;
@@ -72,13 +73,14 @@ struct Config::Impl {
     return index == kDefaults ? defaults : *sections[index];
   }
   std::uint32_t section_id(const SectionView* s) const { return s->id; }
+  std::uint32_t section_of(const Item& i) const { return view_of[i.entry->section]; }
 
   void build_index() {
     std::size_t size = 16;
     while (size < items.size() * 2) size <<= 1;
     slots.assign(size, kEmpty);
     for (std::uint32_t i = 0; i < items.size(); ++i) {
-      std::size_t slot = key_hash(items[i].section, items[i].entry->key) & (size - 1);
+      std::size_t slot = key_hash(section_of(items[i]), items[i].entry->key) & (size - 1);
       while (slots[slot] != kEmpty) slot = (slot + 1) & (size - 1);
       slots[slot] = i;
     }
@@ -89,7 +91,7 @@ struct Config::Impl {
     for (std::size_t slot = key_hash(section, key) & mask;; slot = (slot + 1) & mask) {
       std::uint32_t i = slots[slot];
       if (i == kEmpty) return nullptr;
-      if (items[i].section == section && items[i].entry->key == key) return &items[i];
+      if (items[i].entry->key == key && section_of(items[i]) == section) return &items[i];
     }
   }
 
@@ -155,7 +157,7 @@ struct Config::Impl {
     for (const auto& s : sections) {
       if (const Item* i = item(*s, key)) {
         found = i;
-        candidates.push_back(s->section->name + "." + i->entry->key);
+        candidates.push_back(s->section->name + "." + std::string(i->entry->key));
       }
     }
     if (candidates.size() > 1) {
@@ -180,7 +182,7 @@ struct Config::Impl {
     }
   }
 
-  std::string owner_name(const Item& i) const { return view(i.section).section->name; }
+  std::string owner_name(const Item& i) const { return view(section_of(i)).section->name; }
 
   std::string hint(std::string_view key) const {
     std::string best;
@@ -195,8 +197,8 @@ struct Config::Impl {
     };
     for (const Item& i : items) {
       if (budget-- == 0) break;
-      consider(owner_name(i) + "." + i.entry->key);
-      consider(i.entry->key);
+      consider(owner_name(i) + "." + std::string(i.entry->key));
+      consider(std::string(i.entry->key));
     }
     return best.empty() ? std::string() : "; did you mean '" + best + "'?";
   }
@@ -229,22 +231,36 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   std::vector<Error> errors;
   std::vector<std::string> error_lines;
   // Evaluation is pure and values are immutable, so a text that appears several times in the
-  // file is evaluated once and its value shared.
+  // file is evaluated once and its value shared (strs, names, containers: one object each).
+  // Numbers live inside the Value and need no sharing. The memo is bounded, so a file of
+  // only distinct texts does not pay for it.
   std::unordered_map<std::string_view, Value> evaluated;
+  constexpr std::size_t kMemoLimit = 1 << 16;
 
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
     // The key `name` is always its raw text (the run name, a model name...).
-    if (entry.key == "name") return detail::make_str(entry.value);
-    if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
+    if (entry.key == "name") return detail::make_str(std::string(entry.value));
+    const char first = entry.value.empty() ? '\0' : entry.value.front();
+    const bool number_like =
+        (first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.';
+    if (number_like) {
+      if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
+    }
     auto seen = evaluated.find(entry.value);
     if (seen != evaluated.end()) return seen->second;
     try {
-      Value v = evaluate(entry.value, options.limits);
-      evaluated.emplace(entry.value, v);
+      Value v;
+      if (Evaluation literal; !number_like && evaluate_literal(entry.value, literal)) {
+        v = literal.value;
+      } else {
+        v = evaluate(entry.value, options.limits);
+      }
+      if (evaluated.size() < kMemoLimit) evaluated.emplace(entry.value, v);
       return v;
     } catch (const Error& e) {
       SourceLocation where = doc.locate(entry, e.location().line, e.location().column);
-      errors.emplace_back(e.kind(), e.message(), where, section.name + "." + entry.key);
+      errors.emplace_back(e.kind(), e.message(), where,
+                          section.name + "." + std::string(entry.key));
       error_lines.emplace_back(doc.line_text(where.line));
       return Value();
     }
@@ -259,12 +275,14 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   impl->defaults.id = Impl::kDefaults;
   impl->defaults.begin = 0;
   for (const ini::Entry& entry : impl->defaults.section->entries) {
-    impl->items.push_back(
-        {&entry, Impl::kDefaults, evaluate_entry(*impl->defaults.section, entry)});
+    impl->items.push_back({&entry, evaluate_entry(*impl->defaults.section, entry)});
   }
   impl->defaults.end = static_cast<std::uint32_t>(impl->items.size());
+  impl->view_of.assign(doc.sections().size(), Impl::kDefaults);
   for (const ini::Section& section : doc.sections()) {
     if (section.is_default) continue;
+    impl->view_of[static_cast<std::size_t>(&section - doc.sections().data())] =
+        static_cast<std::uint32_t>(impl->sections.size());
     auto view = std::make_unique<Impl::SectionView>();
     auto id = static_cast<std::uint32_t>(impl->sections.size());
     view->section = &section;
@@ -272,7 +290,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     view->normalised = normalise(section.name);
     view->begin = static_cast<std::uint32_t>(impl->items.size());
     for (const ini::Entry& entry : section.entries) {
-      impl->items.push_back({&entry, id, evaluate_entry(section, entry)});
+      impl->items.push_back({&entry, evaluate_entry(section, entry)});
     }
     view->end = static_cast<std::uint32_t>(impl->items.size());
     impl->section_index.emplace(section.name, id);
@@ -304,7 +322,7 @@ std::vector<std::string> Config::keys(std::string_view section) const {
                 SourceLocation{file()});
   }
   std::vector<std::string> out;
-  impl_->for_each(*s, [&](const Item& i) { out.push_back(i.entry->key); });
+  impl_->for_each(*s, [&](const Item& i) { out.emplace_back(i.entry->key); });
   return out;
 }
 
@@ -345,11 +363,12 @@ std::optional<Config::Place> Config::place(std::string_view key) const {
         section_name == "DEFAULT" ? &impl_->defaults : impl_->section(section_name);
     if (s == nullptr) continue;
     if (const Item* i = impl_->item(*s, key.substr(dot + 1))) {
-      bool inherited = i->section != s->id;
-      return Place{s->section->name, i->entry->key, inherited};
+      bool inherited = impl_->section_of(*i) != s->id;
+      return Place{s->section->name, std::string(i->entry->key), inherited};
     }
   }
-  if (const Item* i = impl_->lookup(key)) return Place{impl_->owner_name(*i), i->entry->key};
+  if (const Item* i = impl_->lookup(key))
+    return Place{impl_->owner_name(*i), std::string(i->entry->key)};
   return std::nullopt;
 }
 
@@ -368,8 +387,9 @@ Value Config::section_dict(std::string_view section) const {
                 SourceLocation{file()});
   }
   std::vector<std::pair<Value, Value>> entries;
-  impl_->for_each(
-      *s, [&](const Item& i) { entries.emplace_back(detail::make_str(i.entry->key), i.value); });
+  impl_->for_each(*s, [&](const Item& i) {
+    entries.emplace_back(detail::make_str(std::string(i.entry->key)), i.value);
+  });
   return Value::dict(std::move(entries));
 }
 
@@ -382,7 +402,8 @@ Value Config::to_dict() const {
 }
 
 std::string Config::qualified(std::string_view key) const {
-  if (const Item* i = impl_->lookup(key)) return impl_->owner_name(*i) + "." + i->entry->key;
+  if (const Item* i = impl_->lookup(key))
+    return impl_->owner_name(*i) + "." + std::string(i->entry->key);
   return std::string(key);
 }
 
@@ -390,7 +411,8 @@ void Config::rethrow_located(const Error& e, std::string_view key) const {
   const Item* i = impl_->lookup(key);
   if (i == nullptr) throw e;
   SourceLocation where{file(), i->entry->value_line, i->entry->value_column};
-  throw Error(e.kind(), e.message(), where, impl_->owner_name(*i) + "." + i->entry->key);
+  throw Error(e.kind(), e.message(), where,
+              impl_->owner_name(*i) + "." + std::string(i->entry->key));
 }
 
 // ---- convert.hpp helpers ----------------------------------------------------------------

@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,25 +25,28 @@
 
 namespace hparams::ini {
 
-/// One `key = value` entry.
+/// One `key = value` entry. Its texts are views into the document (the file's own bytes, or
+/// the document's copy of a lower-cased key or a joined multi-line value): they live as long
+/// as the document and until it is edited.
 struct Entry {
-  std::string key;     ///< lower-cased, as configparser's optionxform does
-  std::string value;   ///< the logical value: lines joined with '\n', trailing space dropped
-  int line = 0;        ///< line of the key (1-based)
-  int column = 0;      ///< column of the key (1-based, code points)
-  int value_line = 0;  ///< where the value text starts
+  std::string_view key;    ///< lower-cased, as configparser's optionxform does
+  std::string_view value;  ///< the logical value: lines joined with '\n', trailing space dropped
+  int line = 0;            ///< line of the key (1-based)
+  int column = 0;          ///< column of the key (1-based, code points)
+  int value_line = 0;      ///< where the value text starts
   int value_column = 0;
   /// 0 for a one-line value; else 1 + the index of its line table in the document.
   std::uint32_t continuation = 0;
-  std::size_t value_begin = 0;  ///< byte span of the value in the document text
-  std::size_t value_end = 0;
+  std::uint32_t section = 0;      ///< index of its section in Document::sections()
+  std::uint32_t value_begin = 0;  ///< byte span of the value in the document text
+  std::uint32_t value_end = 0;
 };
 
 struct Section {
   std::string name;
   int line = 0;
   bool is_default = false;
-  std::vector<Entry> entries;  ///< in file order
+  std::span<const Entry> entries;  ///< in file order (a range of Document::entries())
 
   const Entry* find(std::string_view key) const;
 };
@@ -54,9 +59,18 @@ class Document {
   /// Reads and parses a file (IOError when it cannot be read).
   static Document load(const std::filesystem::path& path);
 
+  Document() = default;
+  Document(Document&&) noexcept = default;
+  Document& operator=(Document&&) noexcept = default;
+  /// A copy re-reads the text, so that its views point into its own copy.
+  Document(const Document& other);
+  Document& operator=(const Document& other);
+
   const std::string& file() const noexcept { return file_; }
   /// Sections in file order; `[DEFAULT]` appears where it first appears (if it does).
   const std::vector<Section>& sections() const noexcept { return sections_; }
+  /// Every entry, section after section (each section's entries in file order).
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
   const Section* find_section(std::string_view name) const;
   /// The DEFAULT section, or nullptr.
   const Section* defaults() const;
@@ -86,9 +100,13 @@ class Document {
   std::string text_;
   std::string file_;
   std::vector<Section> sections_;
-  std::vector<std::size_t> line_starts_;
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> line_starts_;
   // Where each line of a multi-line value starts (line, column), per multi-line entry.
   std::vector<std::vector<std::pair<int, int>>> continuations_;
+  // Texts that are not in the file as such: lower-cased keys, joined multi-line values. A
+  // deque never moves its elements, so views into them stay valid.
+  std::deque<std::string> owned_;
 };
 
 /// configparser's optionxform: Python's str.lower().

@@ -153,11 +153,43 @@ Document Document::load(const std::filesystem::path& path) {
   return parse(std::move(text), path.string());
 }
 
+Document::Document(const Document& other) : Document(parse(other.text_, other.file_)) {}
+
+Document& Document::operator=(const Document& other) {
+  if (this != &other) *this = parse(other.text_, other.file_);
+  return *this;
+}
+
+namespace {
+// Whether configparser's lower() changes the key (upper-case ASCII, or anything non-ASCII).
+bool needs_lowering(std::string_view key) {
+  for (unsigned char c : key) {
+    if ((c >= 'A' && c <= 'Z') || c >= 0x80) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Document Document::parse(std::string text, std::string file) {
+  if (text.size() >= 0xFFFFFFFFu) {
+    throw Error(ErrorKind::ParsingError, "a .cfg file of 4 GiB or more is not read",
+                SourceLocation{file});
+  }
   Document doc;
   doc.text_ = std::move(text);
+  // Entries are views into the text: keep it in heap storage, which a move does not relocate.
+  if (doc.text_.capacity() < 16) doc.text_.reserve(16);
   doc.file_ = std::move(file);
   const std::string_view s = doc.text_;
+  // The joined texts of multi-line values, by continuation index, built in doc.owned_.
+  std::vector<std::string*> builders;
+  auto builder = [&](Entry& e) -> std::string& {
+    doc.continue_value(e);
+    if (builders.size() < e.continuation) {
+      builders.push_back(&doc.owned_.emplace_back(e.value));
+    }
+    return *builders[e.continuation - 1];
+  };
   std::vector<Error> errors;
   std::vector<std::string> error_lines;
   auto error = [&](ErrorKind kind, std::string message, int line, int column,
@@ -171,6 +203,7 @@ Document Document::parse(std::string text, std::string file) {
   std::size_t pos = 0;
   if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
   doc.line_starts_.reserve(s.size() / 16 + 1);
+  doc.entries_.reserve(s.size() / 16 + 1);  // untouched capacity costs address space only
 
   std::ptrdiff_t current = -1;  // section index
   bool entry_open = false;      // continuation lines attach to the last entry
@@ -181,7 +214,8 @@ Document Document::parse(std::string text, std::string file) {
     // Lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines).
     ++line;
     std::size_t line_start = pos;
-    doc.line_starts_.push_back(line_start == 3 && line == 1 ? 0 : line_start);
+    doc.line_starts_.push_back(
+        static_cast<std::uint32_t>(line_start == 3 && line == 1 ? 0 : line_start));
     std::size_t line_end = pos;
     unsigned char high = 0;  // any byte >= 0x80 on the line: columns are not byte offsets
     while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') {
@@ -210,9 +244,9 @@ Document Document::parse(std::string text, std::string file) {
     if (begin >= end || comment) {
       // A blank line inside a value is kept; a comment line is dropped.
       if (!comment && current >= 0 && entry_open) {
-        Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
-        doc.continue_value(e).emplace_back(line, 1);
-        e.value += '\n';
+        Entry& e = doc.entries_.back();
+        builder(e) += '\n';
+        doc.continuations_[e.continuation - 1].emplace_back(line, 1);
       }
       continue;
     }
@@ -220,11 +254,12 @@ Document Document::parse(std::string text, std::string file) {
     int column = indent + 1;
     std::string_view content = s.substr(begin, end - begin);
     if (current >= 0 && entry_open && indent > indent_level) {
-      Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.back();
-      doc.continue_value(e).emplace_back(line, column);
-      e.value += '\n';
-      e.value.append(content);
-      e.value_end = end;
+      Entry& e = doc.entries_.back();
+      std::string& joined = builder(e);
+      joined += '\n';
+      joined.append(content);
+      doc.continuations_[e.continuation - 1].emplace_back(line, column);
+      e.value_end = static_cast<std::uint32_t>(end);
     } else {
       indent_level = indent;
       auto close = content[0] == '[' ? content.rfind(']') : std::string_view::npos;
@@ -274,51 +309,71 @@ Document Document::parse(std::string text, std::string file) {
                 line, column);
           entry_open = false;
         } else {
-          Entry& e = doc.sections_[static_cast<std::size_t>(current)].entries.emplace_back();
-          e.key = lower_key(s.substr(begin, key_end - begin));
+          Entry& e = doc.entries_.emplace_back();
+          e.section = static_cast<std::uint32_t>(current);
+          std::string_view key = s.substr(begin, key_end - begin);
+          e.key =
+              needs_lowering(key) ? std::string_view(doc.owned_.emplace_back(lower_key(key))) : key;
           e.line = line;
           e.column = column;
           std::size_t value_begin = skip_space(s, begin + delim + 1, end);
           e.value_line = line;
           e.value_column = column_at(value_begin);
-          e.value_begin = value_begin;
-          e.value_end = end;
-          e.value.assign(s.substr(value_begin, end - value_begin));
+          e.value_begin = static_cast<std::uint32_t>(value_begin);
+          e.value_end = static_cast<std::uint32_t>(end);
+          e.value = s.substr(value_begin, end - value_begin);
           entry_open = true;
         }
       }
     }
   }
 
-  // Join: trailing blank lines and spaces go (configparser's '\n'.join(...).rstrip()), and
-  // duplicates are found now that the entries no longer move: one flat open-addressing table
-  // over all entries, keyed by (section, key), with no allocation per key.
-  std::size_t total = 0;
-  for (const Section& section : doc.sections_) total += section.entries.size();
+  // Join: trailing blank lines and spaces go (configparser's '\n'.join(...).rstrip()).
+  for (Entry& e : doc.entries_) {
+    if (e.continuation == 0) continue;
+    std::string& joined = *builders[e.continuation - 1];
+    joined.resize(trim_end(joined, 0, joined.size()));
+    e.value = joined;
+  }
+  // Entries go section after section: only a re-opened [DEFAULT] (or a duplicate section,
+  // an error) interleaves them.
+  for (std::size_t i = 1; i < doc.entries_.size(); ++i) {
+    if (doc.entries_[i].section < doc.entries_[i - 1].section) {
+      std::stable_sort(doc.entries_.begin(), doc.entries_.end(),
+                       [](const Entry& a, const Entry& b) { return a.section < b.section; });
+      break;
+    }
+  }
+  std::size_t first = 0;
+  for (std::size_t si = 0; si < doc.sections_.size(); ++si) {
+    std::size_t last = first;
+    while (last < doc.entries_.size() && doc.entries_[last].section == si) ++last;
+    doc.sections_[si].entries = std::span<const Entry>(doc.entries_.data() + first, last - first);
+    first = last;
+  }
+
+  // Duplicates: one flat open-addressing table over all entries, keyed by (section, key),
+  // with no allocation per key.
+  const std::size_t total = doc.entries_.size();
   std::size_t size = 16;
   while (size < total * 2) size <<= 1;
-  // Slots hold (section, entry) packed in 64 bits, 0 meaning empty.
-  std::vector<std::uint64_t> table(size, 0);
-  for (std::size_t si = 0; si < doc.sections_.size(); ++si) {
-    Section& section = doc.sections_[si];
-    for (std::size_t ei = 0; ei < section.entries.size(); ++ei) {
-      Entry& e = section.entries[ei];
-      if (e.continuation != 0) e.value.resize(trim_end(e.value, 0, e.value.size()));
-      std::size_t h = std::hash<std::string_view>{}(e.key) ^ (si * 0x9E3779B97F4A7C15ULL);
-      std::uint64_t packed = (static_cast<std::uint64_t>(si) << 32) | (ei + 1);
-      for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
-        if (table[slot] == 0) {
-          table[slot] = packed;
-          break;
-        }
-        const Entry& other =
-            doc.sections_[table[slot] >> 32].entries[(table[slot] & 0xFFFFFFFF) - 1];
-        if ((table[slot] >> 32) == si && other.key == e.key) {
-          error(ErrorKind::DuplicateOptionError,
-                "option '" + e.key + "' in section '" + section.name + "' already exists", e.line,
-                e.column, section.name + "." + e.key);
-          break;
-        }
+  std::vector<std::uint32_t> table(size, 0);  // 1 + entry index; 0 is empty
+  for (std::size_t i = 0; i < total; ++i) {
+    const Entry& e = doc.entries_[i];
+    std::size_t h = std::hash<std::string_view>{}(e.key) ^ (e.section * 0x9E3779B97F4A7C15ULL);
+    for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
+      if (table[slot] == 0) {
+        table[slot] = static_cast<std::uint32_t>(i + 1);
+        break;
+      }
+      const Entry& other = doc.entries_[table[slot] - 1];
+      if (other.section == e.section && other.key == e.key) {
+        const std::string& section = doc.sections_[e.section].name;
+        std::string key(e.key);
+        error(ErrorKind::DuplicateOptionError,
+              "option '" + key + "' in section '" + section + "' already exists", e.line, e.column,
+              section + "." + key);
+        break;
       }
     }
   }

@@ -57,17 +57,17 @@ class Backup : public ::testing::Test {
   void SetUp() override {
     env_ = servers();
     ASSERT_FALSE(env_.empty()) << "servers.env missing: the backup.servers fixture did not start";
-    for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                          "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE",
-                          "GOOGLE_APPLICATION_CREDENTIALS", "STORAGE_EMULATOR_HOST",
-                          "HPARAMS_GCS_ENDPOINT", "GCE_METADATA_HOST", "RANK"}) {
+    for (const char* v :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",
+          "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "GOOGLE_APPLICATION_CREDENTIALS",
+          "STORAGE_EMULATOR_HOST", "HPARAMS_GCS_ENDPOINT", "GCE_METADATA_HOST", "RANK"}) {
       ::unsetenv(v);
     }
     ::setenv("HOME", "/nonexistent-home", 1);  // no ~/.aws or ~/.config/gcloud of the machine
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     name_ = std::string("bk-") + info->name();
-    project_ = fs::temp_directory_path() / ("hparams-backup-" + std::to_string(::getpid()) + "-" +
-                                            info->name());
+    project_ = fs::temp_directory_path() /
+               ("hparams-backup-" + std::to_string(::getpid()) + "-" + info->name());
     fs::remove_all(project_);
     fs::create_directories(project_);
     std::string cfg = kCfg;
@@ -86,14 +86,14 @@ class Backup : public ::testing::Test {
   }
   std::string gcs(const std::string& path) { return "http://127.0.0.1:" + env_["GCS_PORT"] + path; }
   void control(const std::string& json) {
-    auto [r, e] = hparams::backup::send_once({"POST", gcs("/_control"), {}, json},
-                                             std::chrono::seconds(5));
+    auto [r, e] =
+        hparams::backup::send_once({"POST", gcs("/_control"), {}, json}, std::chrono::seconds(5));
     ASSERT_TRUE(r && r->status == 200) << e.message;
   }
   // The server's counters (shared by every test of a ctest run: compare differences).
   long stat(const std::string& key) {
-    auto [r, e] = hparams::backup::send_once({"GET", gcs("/_stats"), {}, ""},
-                                             std::chrono::seconds(5));
+    auto [r, e] =
+        hparams::backup::send_once({"GET", gcs("/_stats"), {}, ""}, std::chrono::seconds(5));
     if (!r) return -1;
     return nlohmann::json::parse(r->body).value(key, -1L);
   }
@@ -124,9 +124,10 @@ std::string read_with_independent_client(const std::string& port, const std::str
   std::string command;
   if (std::system("command -v aws >/dev/null 2>&1") == 0) {
     client = "aws s3 cp";
-    command = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
-              "aws --endpoint-url " + endpoint + " s3 cp '" + uri + "' '" + out.string() +
-              "' >/dev/null";
+    command =
+        "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
+        "aws --endpoint-url " +
+        endpoint + " s3 cp '" + uri + "' '" + out.string() + "' >/dev/null";
   } else {
     client = "s3cmd get";
     command = "s3cmd --access_key=S3RVER --secret_key=S3RVER --host=127.0.0.1:" + port +
@@ -151,8 +152,7 @@ TEST_F(Backup, S3UploadIsReadBackIdenticalByAnIndependentClient) {
   EXPECT_NE(messages_.str().find("Backing up hparams file to " + object + "\n"), std::string::npos)
       << messages_.str();
   std::string client;
-  EXPECT_EQ(read_with_independent_client(env_["S3_PORT"], object, client), read(saved()))
-      << client;
+  EXPECT_EQ(read_with_independent_client(env_["S3_PORT"], object, client), read(saved())) << client;
   std::printf("summary: s3rver accepted our SigV4 upload; %s read back %zu identical bytes\n",
               client.c_str(), read(saved()).size());
 }
@@ -250,8 +250,10 @@ TEST_F(Backup, GcsServiceAccountJwt) {
   EXPECT_EQ(stat("jwt_verified"), verified + 1);  // the server checked our RS256 signature
   // Read back through the JSON API's download.
   auto [r, e] = hparams::backup::send_once(
-      {"GET", gcs("/storage/v1/b/bucket/o/sa%2F" + name_ + "%2Fhparams-" + name_ + ".cfg?alt=media"),
-       {{"authorization", "Bearer static-test-token"}}, ""},
+      {"GET",
+       gcs("/storage/v1/b/bucket/o/sa%2F" + name_ + "%2Fhparams-" + name_ + ".cfg?alt=media"),
+       {{"authorization", "Bearer static-test-token"}},
+       ""},
       std::chrono::seconds(5));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, read(saved()));
@@ -286,8 +288,8 @@ TEST_F(Backup, GcsAuthorizedUserAndMetadataServerAndEmulator) {
   seed.backup.gcs_backup_bucket = "seed-bucket";
   messages_.str("");
   HParams d = HParams::open(project_, seed);
-  EXPECT_NE(messages_.str().find("Backing up hparams file to gs://seed-bucket/" + name_ + "/hparams-" +
-                                 name_ + ".cfg"),
+  EXPECT_NE(messages_.str().find("Backing up hparams file to gs://seed-bucket/" + name_ +
+                                 "/hparams-" + name_ + ".cfg"),
             std::string::npos)
       << messages_.str();
 }

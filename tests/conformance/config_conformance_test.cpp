@@ -42,12 +42,14 @@ std::vector<std::string> shown_raw(const hparams::ini::Document& doc) {
   for (const auto& section : doc.sections()) {
     if (section.is_default) continue;
     for (const auto& e : section.entries) {
-      lines.push_back(section.name + "." + e.key + " = " + hparams::Value(e.value).repr());
+      lines.push_back(section.name + "." + std::string(e.key) + " = " +
+                      hparams::Value(e.value).repr());
     }
     if (const auto* defaults = doc.defaults()) {
       for (const auto& e : defaults->entries) {
         if (section.find(e.key) == nullptr) {
-          lines.push_back(section.name + "." + e.key + " = " + hparams::Value(e.value).repr());
+          lines.push_back(section.name + "." + std::string(e.key) + " = " +
+                          hparams::Value(e.value).repr());
         }
       }
     }

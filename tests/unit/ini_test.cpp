@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -38,7 +39,7 @@ std::string describe(const std::string& text) {
     std::string out;
     auto add = [&](const std::string& section, const hparams::ini::Entry& e) {
       if (!out.empty()) out += " | ";
-      out += section + "." + e.key + "=" + hparams::Value(e.value).repr();
+      out += section + "." + std::string(e.key) + "=" + hparams::Value(e.value).repr();
     };
     if (const auto* d = doc.defaults()) {
       for (const auto& e : d->entries) add("DEFAULT", e);
@@ -146,6 +147,29 @@ TEST(Ini, RoundTripKeepsEveryByte) {
         std::string("\xEF\xBB\xBF[a]\nx = 1"), std::string("[a]\rx=1\r")}) {
     EXPECT_EQ(Document::parse(text).str(), text);
   }
+}
+
+// Entries are views into the document: copies and moves must keep them pointing at live text,
+// including a text short enough for a string's inline buffer (ASan checks the reads).
+TEST(Ini, EntriesStayValidAcrossCopiesAndMoves) {
+  std::optional<Document> original(Document::parse("[a]\nX=1", "short.cfg"));
+  Document copy = *original;
+  Document moved = std::move(*original);
+  original.reset();
+  EXPECT_EQ(copy.find("a", "x")->value, "1");
+  EXPECT_EQ(moved.find("a", "x")->key, "x");  // lower-cased: held by the document itself
+  std::vector<Document> many;
+  for (int i = 0; i < 20; ++i)
+    many.push_back(Document::parse("[s]\nK = multi\n  line " + std::to_string(i)));
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(many[i].find("s", "k")->value, "multi\nline " + std::to_string(i));
+  }
+  // A re-opened [DEFAULT] is one section, its entries contiguous.
+  auto doc = Document::parse("[DEFAULT]\na = 1\n[s]\nb = 2\n[DEFAULT]\nc = 3\n");
+  ASSERT_EQ(doc.defaults()->entries.size(), 2u);
+  EXPECT_EQ(doc.defaults()->entries[1].key, "c");
+  EXPECT_EQ(doc.find_section("s")->entries[0].key, "b");
+  EXPECT_EQ(doc.str(), "[DEFAULT]\na = 1\n[s]\nb = 2\n[DEFAULT]\nc = 3\n");
 }
 
 }  // namespace

@@ -84,8 +84,11 @@ void print_errors(const hparams::Error& e) {
   }
 }
 
-std::string show_key(const std::string& section, const std::string& key) {
-  return section + "." + key;
+std::string show_key(std::string_view section, std::string_view key) {
+  std::string out(section);
+  out += '.';
+  out += key;
+  return out;
 }
 
 // JSON has no tuples, sets, big ints, inf or nan; the mapping is documented in the README.
