@@ -54,6 +54,9 @@ struct Config::Impl {
     std::uint32_t id = 0;
     std::string normalised;
     std::uint32_t begin = 0, end = 0;  // own items: items[begin, end)
+    // This section's own table in `slots` (slots[table, table + mask + 1)); none (mask 0)
+    // for a few keys, which are compared one by one.
+    std::uint32_t table = 0, mask = 0;
     mutable std::once_flag dict_once;
     mutable Value dict;
   };
@@ -64,8 +67,10 @@ struct Config::Impl {
   std::unordered_map<std::string_view, std::uint32_t> section_index;
   // The view id of each document section (kDefaults for DEFAULT).
   std::vector<std::uint32_t> view_of;
-  // Open addressing over items by (section, key): one flat table instead of a map per section.
+  // Open addressing over each section's items by key, every section's table in one array:
+  // building and probing stay within one section's memory.
   std::vector<std::uint32_t> slots;
+  static constexpr std::uint32_t kLinear = 12;  // sections up to this size have no table
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFF;
   static constexpr std::uint32_t kDefaults = 0xFFFFFFFE;
 
@@ -76,22 +81,45 @@ struct Config::Impl {
   std::uint32_t section_of(const Item& i) const { return view_of[i.entry->section]; }
 
   void build_index() {
-    std::size_t size = 16;
-    while (size < items.size() * 2) size <<= 1;
-    slots.assign(size, kEmpty);
-    for (std::uint32_t i = 0; i < items.size(); ++i) {
-      std::size_t slot = key_hash(section_of(items[i]), items[i].entry->key) & (size - 1);
-      while (slots[slot] != kEmpty) slot = (slot + 1) & (size - 1);
-      slots[slot] = i;
-    }
+    auto size_of = [](const SectionView& v) {
+      std::uint32_t n = v.end - v.begin;
+      if (n <= kLinear) return std::uint32_t{0};
+      std::uint32_t size = 16;
+      while (size < n + n / 2) size <<= 1;  // load at most 2/3
+      return size;
+    };
+    std::size_t total = size_of(defaults);
+    for (const auto& v : sections) total += size_of(*v);
+    slots.assign(total, kEmpty);
+    std::uint32_t next = 0;
+    auto build = [&](SectionView& v) {
+      std::uint32_t size = size_of(v);
+      if (size == 0) return;
+      v.table = next;
+      v.mask = size - 1;
+      next += size;
+      for (std::uint32_t i = v.begin; i < v.end; ++i) {
+        std::size_t slot = key_hash(v.id, items[i].entry->key) & v.mask;
+        while (slots[v.table + slot] != kEmpty) slot = (slot + 1) & v.mask;
+        slots[v.table + slot] = i;
+      }
+    };
+    build(defaults);
+    for (auto& v : sections) build(*v);
   }
 
   const Item* own(std::uint32_t section, std::string_view key) const {
-    std::size_t mask = slots.size() - 1;
-    for (std::size_t slot = key_hash(section, key) & mask;; slot = (slot + 1) & mask) {
-      std::uint32_t i = slots[slot];
+    const SectionView& v = view(section);
+    if (v.mask == 0) {
+      for (std::uint32_t i = v.begin; i < v.end; ++i) {
+        if (items[i].entry->key == key) return &items[i];
+      }
+      return nullptr;
+    }
+    for (std::size_t slot = key_hash(section, key) & v.mask;; slot = (slot + 1) & v.mask) {
+      std::uint32_t i = slots[v.table + slot];
       if (i == kEmpty) return nullptr;
-      if (items[i].entry->key == key && section_of(items[i]) == section) return &items[i];
+      if (items[i].entry->key == key) return &items[i];
     }
   }
 
@@ -241,8 +269,9 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     // The key `name` is always its raw text (the run name, a model name...).
     if (entry.key == "name") return detail::make_str(std::string(entry.value));
     const char first = entry.value.empty() ? '\0' : entry.value.front();
-    const bool number_like =
-        (first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.';
+    const bool number_like = (first >= '0' && first <= '9') || first == '-' || first == '+' ||
+                             first == '.' || entry.value == "True" || entry.value == "False" ||
+                             entry.value == "None";  // values held inside the Value itself
     if (number_like) {
       if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
     }

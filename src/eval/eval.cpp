@@ -6,6 +6,7 @@
 
 #include "eval/ast.hpp"
 #include "eval/interpreter.hpp"
+#include "eval/numbers.hpp"
 #include "eval/unicode.hpp"
 #include "value_impl.hpp"
 
@@ -132,7 +133,7 @@ bool fast_literal(std::string_view t, Evaluation& out) {
     }
     if (i != n.size()) return false;
     if (is_float) {
-      double d = std::strtod(std::string(n).c_str(), nullptr);
+      double d = detail::parse_decimal(n);
       out.value = Value(negative ? -d : d);
       return true;
     }

@@ -73,7 +73,7 @@ void Lexer::advance_bytes(std::size_t n) {
   }
 }
 
-const Token& Lexer::peek(std::size_t ahead) {
+const Token& Lexer::fill(std::size_t ahead) {
   while (ahead_count_ <= ahead) {
     ahead_[(ahead_start_ + ahead_count_) % ahead_.size()] = scan();
     ++ahead_count_;
@@ -395,7 +395,7 @@ Token Lexer::scan_number(Token t) {
   finish_check("decimal");
   std::string text = strip(source_.substr(start, p - start));
   if (is_float) {
-    t.literal = Value(std::strtod(text.c_str(), nullptr));
+    t.literal = Value(parse_decimal(text));
   } else {
     std::string_view int_text = source_.substr(start, int_end - start);
     if (int_text.size() > 1 && int_text[0] == '0' &&

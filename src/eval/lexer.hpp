@@ -81,12 +81,16 @@ struct Token {
 class Lexer {
  public:
   explicit Lexer(std::string_view source);
-  const Token& peek(std::size_t ahead = 0);
+  const Token& peek(std::size_t ahead = 0) {
+    if (ahead < ahead_count_) return ahead_[(ahead_start_ + ahead) % ahead_.size()];
+    return fill(ahead);
+  }
   Token next();
   std::string_view text(const Token& t) const { return source_.substr(t.begin, t.end - t.begin); }
   std::string_view source() const { return source_; }
 
  private:
+  const Token& fill(std::size_t ahead);
   Token scan();
   void skip_space_and_comments();
   Token scan_number(Token t);

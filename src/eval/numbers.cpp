@@ -205,6 +205,14 @@ double float_round(double x, std::int64_t ndigits) {
   return result;
 }
 
+double parse_decimal(std::string_view text) {
+  double out = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec == std::errc() && end == text.data() + text.size()) return out;
+  // Out of range (from_chars leaves the value unset): strtod gives inf, 0 or a subnormal.
+  return std::strtod(std::string(text).c_str(), nullptr);
+}
+
 Value float_round_to_int(double x) {
   double rounded = std::round(x);
   if (std::fabs(x - rounded) == 0.5) rounded = 2.0 * std::round(x / 2.0);

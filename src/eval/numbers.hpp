@@ -79,6 +79,10 @@ Value int_bitop(char op, const Value& a, const Value& b);
 double int_truediv(const Value& a, const Value& b);
 /// Round-half-even conversion; OverflowError "int too large to convert to float".
 double int_to_double(const Value& a);
+
+/// A decimal float literal (digits, '.', exponent; no sign, no '_'), correctly rounded as
+/// Python's float() does: beyond the double range it is inf, below it 0.0.
+double parse_decimal(std::string_view text);
 /// -1, 0, 1.
 int int_compare(const Value& a, const Value& b);
 /// Exact comparison of an int with a finite or infinite float (not NaN).

@@ -1,6 +1,7 @@
 // The configparser-compatible reader (Python 3.11 configparser._read with the seed's
 // settings), keeping byte spans and positions so that the document stays lossless.
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <unordered_map>
@@ -199,12 +200,26 @@ Document Document::parse(std::string text, std::string file) {
     error_lines.emplace_back(doc.line_text(line));
   };
 
-  std::unordered_map<std::string, std::size_t> section_index;
+  std::unordered_map<std::string_view, std::size_t> section_index;  // names: views into the text
   std::size_t pos = 0;
   if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
   doc.line_starts_.reserve(s.size() / 16 + 1);
   doc.entries_.reserve(s.size() / 16 + 1);  // untouched capacity costs address space only
 
+  // Most files are ASCII with '\n' line breaks; checking that once lets each line's end be
+  // found with memchr.
+  const bool plain = [&] {
+    if (std::memchr(s.data(), '\r', s.size()) != nullptr) return false;
+    std::uint64_t any = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      any |= word;
+    }
+    for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+    return (any & 0x8080808080808080ULL) == 0;
+  }();
   std::ptrdiff_t current = -1;  // section index
   bool entry_open = false;      // continuation lines attach to the last entry
   int indent_level = 0;
@@ -218,9 +233,16 @@ Document Document::parse(std::string text, std::string file) {
         static_cast<std::uint32_t>(line_start == 3 && line == 1 ? 0 : line_start));
     std::size_t line_end = pos;
     unsigned char high = 0;  // any byte >= 0x80 on the line: columns are not byte offsets
-    while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') {
-      high |= static_cast<unsigned char>(s[line_end]);
-      ++line_end;
+    if (plain) {
+      // No '\r' and no byte >= 0x80 anywhere: memchr finds the line's end.
+      const void* nl = std::memchr(s.data() + pos, '\n', s.size() - pos);
+      line_end = nl == nullptr ? s.size()
+                               : static_cast<std::size_t>(static_cast<const char*>(nl) - s.data());
+    } else {
+      while (line_end < s.size() && s[line_end] != '\n' && s[line_end] != '\r') {
+        high |= static_cast<unsigned char>(s[line_end]);
+        ++line_end;
+      }
     }
     const bool ascii = high < 0x80;
     auto column_at = [&](std::size_t p) {
@@ -265,13 +287,14 @@ Document Document::parse(std::string text, std::string file) {
       auto close = content[0] == '[' ? content.rfind(']') : std::string_view::npos;
       if (close != std::string_view::npos && close > 1) {
         // SECTCRE `\[(?P<header>.+)\]` with match(): up to the last ']', rest ignored.
-        std::string name(content.substr(1, close - 1));
+        std::string_view name = content.substr(1, close - 1);
         entry_open = false;
         auto found = section_index.find(name);
         if (found != section_index.end()) {
           if (name != "DEFAULT") {
-            error(ErrorKind::DuplicateSectionError, "section '" + name + "' already exists", line,
-                  column, name);
+            error(ErrorKind::DuplicateSectionError,
+                  "section '" + std::string(name) + "' already exists", line, column,
+                  std::string(name));
           }
           current = static_cast<std::ptrdiff_t>(found->second);
         } else {
@@ -352,28 +375,44 @@ Document Document::parse(std::string text, std::string file) {
     first = last;
   }
 
-  // Duplicates: one flat open-addressing table over all entries, keyed by (section, key),
-  // with no allocation per key.
-  const std::size_t total = doc.entries_.size();
-  std::size_t size = 16;
-  while (size < total * 2) size <<= 1;
-  std::vector<std::uint32_t> table(size, 0);  // 1 + entry index; 0 is empty
-  for (std::size_t i = 0; i < total; ++i) {
-    const Entry& e = doc.entries_[i];
-    std::size_t h = std::hash<std::string_view>{}(e.key) ^ (e.section * 0x9E3779B97F4A7C15ULL);
-    for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
-      if (table[slot] == 0) {
-        table[slot] = static_cast<std::uint32_t>(i + 1);
-        break;
+  // Duplicates, section by section (a section's entries are contiguous, so this stays in
+  // cache): a few keys are compared pairwise, more go through one reused open-addressing table.
+  auto duplicate = [&](const Entry& e) {
+    const std::string& section = doc.sections_[e.section].name;
+    std::string key(e.key);
+    error(ErrorKind::DuplicateOptionError,
+          "option '" + key + "' in section '" + section + "' already exists", e.line, e.column,
+          section + "." + key);
+  };
+  std::vector<std::uint32_t> table;
+  for (const Section& section : doc.sections_) {
+    const std::span<const Entry> entries = section.entries;
+    const std::size_t n = entries.size();
+    if (n <= 12) {
+      for (std::size_t i = 1; i < n; ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (entries[j].key == entries[i].key) {
+            duplicate(entries[i]);
+            break;
+          }
+        }
       }
-      const Entry& other = doc.entries_[table[slot] - 1];
-      if (other.section == e.section && other.key == e.key) {
-        const std::string& section = doc.sections_[e.section].name;
-        std::string key(e.key);
-        error(ErrorKind::DuplicateOptionError,
-              "option '" + key + "' in section '" + section + "' already exists", e.line, e.column,
-              section + "." + key);
-        break;
+      continue;
+    }
+    std::size_t size = 16;
+    while (size < n * 2) size <<= 1;
+    table.assign(size, 0);  // 1 + index in the section; 0 is empty
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t h = std::hash<std::string_view>{}(entries[i].key);
+      for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
+        if (table[slot] == 0) {
+          table[slot] = static_cast<std::uint32_t>(i + 1);
+          break;
+        }
+        if (entries[table[slot] - 1].key == entries[i].key) {
+          duplicate(entries[i]);
+          break;
+        }
       }
     }
   }
