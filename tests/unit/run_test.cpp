@@ -512,4 +512,32 @@ TEST_F(Run, RegistryFromManyThreads) {
   EXPECT_EQ(read(dir_ / "logs-demo" / "hparams-demo.cfg"), kCfg);
 }
 
+// file:// backup: the copy goes to <dir>/<run.name>/hparams-<run.name>.cfg, and a machine
+// without the local copy restores it from there.
+TEST_F(Run, FileBackupAndRestore) {
+  write(dir_ / "hparams.cfg", kCfg);
+  fs::path store = dir_ / "store";
+  RunOptions o = options();
+  o.backup.uri = "file://" + store.string();
+  HParams::open(dir_, o);
+  EXPECT_EQ(read(store / "demo" / "hparams-demo.cfg"), kCfg);
+  EXPECT_NE(messages_.str().find("Backing up hparams file to file://" + store.string() +
+                                 "/demo/hparams-demo.cfg\n"),
+            std::string::npos)
+      << messages_.str();
+  fs::remove_all(dir_ / "logs-demo");
+  write(dir_ / "hparams.cfg", std::string(kCfg) + "late = 1\n");
+  HParams restored = HParams::open(dir_, o);
+  EXPECT_TRUE(restored.is_restored());
+  EXPECT_FALSE(restored.is_new_run());
+  EXPECT_EQ(read(restored.saved_file()), kCfg);
+  ASSERT_EQ(restored.differences().size(), 1u);
+  EXPECT_EQ(restored.differences()[0].key, "model.late");
+  // A destination that is not a URI is refused before anything happens.
+  fs::remove_all(dir_ / "logs-demo");
+  o.backup.uri = "bucket/path";
+  EXPECT_THROW(HParams::open(dir_, o), hparams::Error);
+  EXPECT_FALSE(fs::exists(dir_ / "logs-demo"));
+}
+
 }  // namespace

@@ -177,9 +177,12 @@ int run_show(const std::string& file, bool raw, bool json) {
 
 // The run's messages go to stderr so that stdout holds only the config.
 int run_run(const std::string& project, const std::string& filename, bool strict,
-            double rank_timeout, std::vector<hparams::Override> overrides) {
+            double rank_timeout, const std::string& backup, bool backup_optional,
+            std::vector<hparams::Override> overrides) {
   try {
     hparams::RunOptions options;
+    options.backup.uri = backup;
+    options.backup.required = !backup_optional;
     options.filename = filename;
     options.overrides = std::move(overrides);
     options.messages = &std::cerr;
@@ -320,6 +323,12 @@ int main(int argc, char** argv) {
   run->add_option("--rank-timeout", rank_timeout,
                   "Seconds a process of rank > 0 waits for rank 0's saved copy")
       ->capture_default_str();
+  std::string run_backup_uri;
+  bool run_backup_optional = false;
+  run->add_option("--backup", run_backup_uri,
+                  "Back the saved copy up to gs://, s3:// or file:// (and restore it from there)");
+  run->add_flag("--backup-optional", run_backup_optional,
+                "A failed backup only warns (by default it stops, as in the seed)");
   run->footer(
       "Overrides: section.key=value, --section.key=value or ~~section.key=value, anywhere "
       "after `run`.");
@@ -358,7 +367,9 @@ int main(int argc, char** argv) {
   if (check->parsed()) return run_check(check_files);
   if (backup->parsed()) return run_backup(backup_dir, backup_uri_arg);
   if (pull->parsed()) return run_pull(pull_uri, pull_project);
-  if (run->parsed()) return run_run(project, filename, strict, rank_timeout, std::move(overrides));
+  if (run->parsed())
+    return run_run(project, filename, strict, rank_timeout, run_backup_uri, run_backup_optional,
+                   std::move(overrides));
   if (eval->parsed()) {
     if (each_line) return run_each_line();
     if (expression.empty() && eval->count("expression") == 0) {
