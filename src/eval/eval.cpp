@@ -91,8 +91,60 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // a simple float, a quote-delimited str without escapes, True/False/None, or a bare
 // identifier (an unknown name or a builtin: raw text either way). Anything else, including
 // everything that would be an error, takes the full path. Returns false when it does not apply.
+bool fast_literal(std::string_view t, Evaluation& out);
+
+// A flat list or tuple display of plain literals (`[64, 128]`, `(0.9, 0.999)`, `['a', 'b',]`):
+// elements split at commas outside quotes, each one a number, a simple str, True, False or
+// None. Anything else (names, nesting, `(1)` which is not a tuple) takes the full path.
+bool fast_display(std::string_view t, Evaluation& out) {
+  const bool list = t.front() == '[';
+  if (t.size() < 2 || t.back() != (list ? ']' : ')')) return false;
+  std::string_view body = t.substr(1, t.size() - 2);
+  std::vector<Value> items;
+  bool comma = false;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i <= body.size(); ++i) {
+    char c = i < body.size() ? body[i] : ',';
+    if (c == '\'' || c == '"') {
+      std::size_t close = body.find(c, i + 1);
+      if (close == std::string_view::npos) return false;
+      i = close;
+      continue;
+    }
+    if (c == '[' || c == ']' || c == '(' || c == ')' || c == '{' || c == '}') return false;
+    if (c != ',') continue;
+    std::string_view element = body.substr(begin, i - begin);
+    while (!element.empty() && element.front() == ' ') element.remove_prefix(1);
+    while (!element.empty() && element.back() == ' ') element.remove_suffix(1);
+    begin = i + 1;
+    if (i < body.size()) comma = true;
+    if (element.empty()) {
+      // Only the end may be empty: `[]`, `()`, or a trailing comma.
+      if (i == body.size() && (items.empty() ? !comma : true)) break;
+      return false;
+    }
+    Evaluation one;
+    if (element.front() == '[' || element.front() == '(' || !fast_literal(element, one) ||
+        one.raw_text) {
+      return false;
+    }
+    items.push_back(std::move(one.value));
+  }
+  if (!list && !comma && !items.empty()) return false;  // `(1)` is 1, not a tuple
+  out.value = list ? Value::list(std::move(items)) : Value::tuple(std::move(items));
+  return true;
+}
+
 bool fast_literal(std::string_view t, Evaluation& out) {
-  if (t.empty() || t.size() > 64) return false;
+  if (t.empty()) return false;
+  if ((t.front() == '[' || t.front() == '(') && t.size() <= 256) {
+    for (char c : t) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E)
+        return false;
+    }
+    return fast_display(t, out);
+  }
+  if (t.size() > 64) return false;
   for (char c : t) {
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) return false;
   }
