@@ -308,6 +308,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   }
   impl->defaults.end = static_cast<std::uint32_t>(impl->items.size());
   impl->view_of.assign(doc.sections().size(), Impl::kDefaults);
+  impl->section_index.reserve(doc.sections().size());
   for (const ini::Section& section : doc.sections()) {
     if (section.is_default) continue;
     impl->view_of[static_cast<std::size_t>(&section - doc.sections().data())] =

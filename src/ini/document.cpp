@@ -201,6 +201,7 @@ Document Document::parse(std::string text, std::string file) {
   };
 
   std::unordered_map<std::string_view, std::size_t> section_index;  // names: views into the text
+  section_index.reserve(s.size() / 512 + 8);
   std::size_t pos = 0;
   if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
   doc.line_starts_.reserve(s.size() / 16 + 1);
