@@ -46,6 +46,51 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// The texts evaluated during one load and their values: open addressing in one array (no
+// allocation per text), doubled at half load.
+class Memo {
+ public:
+  const Value* find(std::string_view text, std::uint64_t hash) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& s = slots_[i];
+      if (!s.used) return nullptr;
+      if (s.hash == hash && s.text == text) return &s.value;
+    }
+  }
+  void insert(std::string_view text, std::uint64_t hash, const Value& value) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(Slot{hash, text, value, true});
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view text;
+    Value value;
+    bool used = false;
+  };
+  void place(Slot slot) {
+    for (std::size_t i = slot.hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (!slots_[i].used) {
+        slots_[i] = std::move(slot);
+        return;
+      }
+    }
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    for (Slot& s : old) {
+      if (s.used) place(std::move(s));
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
 }  // namespace
 
 struct Config::Impl {
@@ -262,7 +307,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   // file is evaluated once and its value shared (strs, names, containers: one object each).
   // Numbers live inside the Value and need no sharing. The memo is bounded, so a file of
   // only distinct texts does not pay for it.
-  std::unordered_map<std::string_view, Value> evaluated;
+  Memo evaluated;
   constexpr std::size_t kMemoLimit = 1 << 16;
 
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
@@ -275,8 +320,8 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     if (number_like) {
       if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
     }
-    auto seen = evaluated.find(entry.value);
-    if (seen != evaluated.end()) return seen->second;
+    const std::uint64_t hash = detail::mix_hash(std::hash<std::string_view>{}(entry.value));
+    if (const Value* seen = evaluated.find(entry.value, hash)) return *seen;
     try {
       Value v;
       if (Evaluation literal; !number_like && evaluate_literal(entry.value, literal)) {
@@ -284,7 +329,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
       } else {
         v = evaluate(entry.value, options.limits);
       }
-      if (evaluated.size() < kMemoLimit) evaluated.emplace(entry.value, v);
+      if (evaluated.size() < kMemoLimit) evaluated.insert(entry.value, hash, v);
       return v;
     } catch (const Error& e) {
       SourceLocation where = doc.locate(entry, e.location().line, e.location().column);

@@ -204,8 +204,9 @@ Document Document::parse(std::string text, std::string file) {
   section_index.reserve(s.size() / 512 + 8);
   std::size_t pos = 0;
   if (s.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a UTF-8 BOM is not part of the first line
+  // Room for a line or an entry per 16 bytes: untouched capacity costs address space only.
   doc.line_starts_.reserve(s.size() / 16 + 1);
-  doc.entries_.reserve(s.size() / 16 + 1);  // untouched capacity costs address space only
+  doc.entries_.reserve(s.size() / 16 + 1);
 
   // Most files are ASCII with '\n' line breaks; checking that once lets each line's end be
   // found with memchr.
