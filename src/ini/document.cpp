@@ -8,6 +8,7 @@
 
 #include "eval/unicode.hpp"
 #include "hparams/ini.hpp"
+#include "huge_pages.hpp"
 
 namespace hparams::ini {
 namespace {
@@ -207,6 +208,7 @@ Document Document::parse(std::string text, std::string file) {
   // Room for a line or an entry per 16 bytes: untouched capacity costs address space only.
   doc.line_starts_.reserve(s.size() / 16 + 1);
   doc.entries_.reserve(s.size() / 16 + 1);
+  detail::advise_huge_pages(doc.entries_.data(), doc.entries_.capacity() * sizeof(Entry));
 
   // Most files are ASCII with '\n' line breaks; checking that once lets each line's end be
   // found with memchr.
