@@ -141,10 +141,14 @@ void wait_for_copy(const fs::path& saved, int rank, std::chrono::milliseconds ti
   }
 }
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::IOError, "cannot read " + path.string());
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+// Evaluates `config` again with this launch's overrides edited into a copy of its document
+// (the file itself is untouched); returns them as applied.
+std::vector<AppliedOverride> with_overrides(Config& config, const RunOptions& options) {
+  if (options.overrides.empty()) return {};
+  ini::Document edited = config.document();
+  std::vector<AppliedOverride> applied = apply_overrides(edited, config, options.overrides);
+  config = Config::from_document(std::move(edited), options.load);
+  return applied;
 }
 
 // A backup failure stops the launch when the backup is required, else it is a warning.
@@ -198,13 +202,8 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   }
 
   // The user's file, with this launch's overrides edited in.
-  ini::Document main_document = ini::Document::load(impl->source);
-  Config main = Config::from_document(main_document, options.load);
-  std::vector<AppliedOverride> applied;
-  if (!options.overrides.empty()) {
-    applied = apply_overrides(main_document, main, options.overrides);
-    main = Config::from_document(main_document, options.load);
-  }
+  Config main = Config::load(impl->source, options.load);
+  std::vector<AppliedOverride> applied = with_overrides(main, options);
   impl->run_name = checked_run_name(main);
   impl->log_dir = project_path / ("logs-" + impl->run_name);
   impl->saved = impl->log_dir / ("hparams-" + impl->run_name + ".cfg");
@@ -235,7 +234,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
           });
         }
         if (!impl->restored) {
-          files::write_atomically(impl->saved, main_document.str());
+          files::write_atomically(impl->saved, main.document().str());
           impl->is_new = true;
         }
       }
@@ -243,13 +242,13 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   }
 
   // Only the writer of a launch backs the copy up (rank 0, or every process without ranks).
-  auto back_up = [&] {
+  // `bytes` are the saved copy's, as written or as read.
+  auto back_up = [&](std::string_view bytes) {
     if (!store || (rank && *rank != 0)) return;
     std::string name = backup_object_name(impl->run_name);
     impl->backup_uri = store->uri_of(name);
     if (out != nullptr) *out << "Backing up hparams file to " << impl->backup_uri << std::endl;
-    guarded(options.backup, "backing up to " + impl->backup_uri,
-            [&] { store->put(name, read_bytes(impl->saved)); });
+    guarded(options.backup, "backing up to " + impl->backup_uri, [&] { store->put(name, bytes); });
   };
 
   if (impl->is_new) {
@@ -257,19 +256,16 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
       *out << "No existing config found. New run config file saved in " << impl->saved.string()
            << std::endl;
     }
-    back_up();
+    back_up(main.document().str());
     impl->overrides = std::move(applied);
     impl->config.emplace(std::move(main));
     return HParams(std::move(impl));
   }
 
   // Resumed: the saved copy wins; this launch's overrides apply on top of it.
-  ini::Document saved_document = ini::Document::load(impl->saved);
-  Config saved = Config::from_document(saved_document, options.load);
-  if (!options.overrides.empty()) {
-    applied = apply_overrides(saved_document, saved, options.overrides);
-    saved = Config::from_document(saved_document, options.load);
-  }
+  Config saved = Config::load(impl->saved, options.load);
+  const std::string saved_bytes = store ? saved.document().str() : std::string();
+  applied = with_overrides(saved, options);
   impl->differences = compare(main, saved);
   std::string source_name = impl->source.filename().string();
   bool strict = options.resume == ResumePolicy::Strict ||
@@ -306,7 +302,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
       *out << std::flush;
     }
   }
-  back_up();
+  back_up(saved_bytes);
   impl->overrides = std::move(applied);
   impl->config.emplace(std::move(saved));
   return HParams(std::move(impl));
