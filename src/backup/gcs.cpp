@@ -17,11 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
 std::string with_scheme(std::string endpoint) {
   if (endpoint.find("://") == std::string::npos) endpoint = "http://" + endpoint;
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
@@ -179,17 +174,11 @@ class GcsStore : public BackupStore {
       std::string url = endpoint_ + "/upload/storage/v1/b/" + url_encode(location_.bucket) +
                         "/o?uploadType=media&name=" + url_encode(object) +
                         "&ifGenerationMatch=" + generation;
-      HttpResponse r = send(
-          [&] {
-            HttpRequest q{"POST", url, {{"content-type", "text/plain"}}, body};
-            authorize(q);
-            return q;
-          },
-          retry_, uri_of(name));
+      HttpResponse r = request("POST", url, body, name);
       if (r.status == 412) continue;  // changed under us, or our earlier attempt landed
-      if (r.status != 200) fail(name, r);
+      if (r.status != 200) fail_response(uri_of(name), r);
       json j = json::parse(r.body, nullptr, false);
-      if (j.is_discarded()) fail(name, r);
+      if (j.is_discarded()) fail_response(uri_of(name), r);
       verify(name, j, md5_b64, crc_b64);
       return;
     }
@@ -199,17 +188,9 @@ class GcsStore : public BackupStore {
 
   std::optional<std::string> get(std::string_view name) override {
     std::string object = object_key(location_, name);
-    std::string url = endpoint_ + "/storage/v1/b/" + url_encode(location_.bucket) + "/o/" +
-                      url_encode(object) + "?alt=media";
-    HttpResponse r = send(
-        [&] {
-          HttpRequest q{"GET", url, {}, ""};
-          authorize(q);
-          return q;
-        },
-        retry_, uri_of(name));
+    HttpResponse r = request("GET", object_url(object) + "?alt=media", "", name);
     if (r.status == 404) return std::nullopt;
-    if (r.status != 200) fail(name, r);
+    if (r.status != 200) fail_response(uri_of(name), r);
     // x-goog-hash: crc32c=...,md5=...
     if (auto hash = r.header("x-goog-hash")) {
       auto at = hash->find("md5=");
@@ -231,24 +212,30 @@ class GcsStore : public BackupStore {
     return base64(raw);
   }
 
-  void authorize(HttpRequest& q) {
-    if (tokens_) q.headers.emplace_back("authorization", "Bearer " + tokens_->token());
+  std::string object_url(const std::string& object) const {
+    return endpoint_ + "/storage/v1/b/" + url_encode(location_.bucket) + "/o/" + url_encode(object);
   }
 
-  std::optional<json> metadata(const std::string& object, std::string_view name) {
-    std::string url =
-        endpoint_ + "/storage/v1/b/" + url_encode(location_.bucket) + "/o/" + url_encode(object);
-    HttpResponse r = send(
+  // One JSON API request with retries; each attempt carries a current access token (none in
+  // emulator mode). An upload's body is sent as text/plain.
+  HttpResponse request(const char* method, const std::string& url, const std::string& body,
+                       std::string_view name) {
+    return send(
         [&] {
-          HttpRequest q{"GET", url, {}, ""};
-          authorize(q);
+          HttpRequest q{method, url, {}, body};
+          if (q.method == "POST") q.headers.emplace_back("content-type", "text/plain");
+          if (tokens_) q.headers.emplace_back("authorization", "Bearer " + tokens_->token());
           return q;
         },
         retry_, uri_of(name));
+  }
+
+  std::optional<json> metadata(const std::string& object, std::string_view name) {
+    HttpResponse r = request("GET", object_url(object), "", name);
     if (r.status == 404) return std::nullopt;
-    if (r.status != 200) fail(name, r);
+    if (r.status != 200) fail_response(uri_of(name), r);
     json j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded()) fail(name, r);
+    if (j.is_discarded()) fail_response(uri_of(name), r);
     return j;
   }
 
@@ -265,12 +252,6 @@ class GcsStore : public BackupStore {
                                           ") does not match the local copy (md5 " + md5_b64 +
                                           ", crc32c " + crc_b64 + ")");
     }
-  }
-
-  [[noreturn]] void fail(std::string_view name, const HttpResponse& r) {
-    std::string summary = error_summary(r);
-    throw Error(ErrorKind::IOError, uri_of(name) + ": HTTP " + std::to_string(r.status) +
-                                        (summary.empty() ? "" : " " + summary));
   }
 
   Location location_;

@@ -183,4 +183,10 @@ std::string error_summary(const HttpResponse& response) {
   return out;
 }
 
+void fail_response(const std::string& uri, const HttpResponse& response) {
+  std::string summary = error_summary(response);
+  throw Error(ErrorKind::IOError, uri + ": HTTP " + std::to_string(response.status) +
+                                      (summary.empty() ? "" : " " + summary));
+}
+
 }  // namespace hparams::backup

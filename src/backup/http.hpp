@@ -64,4 +64,7 @@ std::string url_encode(std::string_view text, bool keep_slash = false);
 /// or the JSON API's error message; at most 200 characters.
 std::string error_summary(const HttpResponse& response);
 
+/// Throws the IOError of an unexpected response: `URI: HTTP STATUS summary`.
+[[noreturn]] void fail_response(const std::string& uri, const HttpResponse& response);
+
 }  // namespace hparams::backup

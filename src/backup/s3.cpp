@@ -11,11 +11,6 @@
 namespace hparams::backup {
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
 std::string strip(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
   std::size_t i = 0;
@@ -99,12 +94,12 @@ class S3Store : public BackupStore {
                          {{"content-md5", base64(md5_raw)}, {"content-type", "text/plain"}});
         },
         retry_, uri_of(name));
-    if (r.status != 200) fail(name, r);
+    if (r.status != 200) fail_response(uri_of(name), r);
     // The ETag of a single-part upload is the MD5 of the bytes: check what the server stored,
     // then ask it again with HEAD.
     check_etag(name, r, md5_raw);
     HttpResponse head = send([&] { return request("HEAD", key, "", {}); }, retry_, uri_of(name));
-    if (head.status != 200) fail(name, head);
+    if (head.status != 200) fail_response(uri_of(name), head);
     check_etag(name, head, md5_raw);
     auto length = head.header("content-length");
     if (!length || *length != std::to_string(bytes.size())) {
@@ -118,7 +113,7 @@ class S3Store : public BackupStore {
     std::string key = object_key(location_, name);
     HttpResponse r = send([&] { return request("GET", key, "", {}); }, retry_, uri_of(name));
     if (r.status == 404) return std::nullopt;
-    if (r.status != 200) fail(name, r);
+    if (r.status != 200) fail_response(uri_of(name), r);
     auto etag = r.header("etag");
     if (etag) {
       std::string tag = unquote(*etag);
@@ -142,12 +137,6 @@ class S3Store : public BackupStore {
                                           (etag ? *etag : std::string("(none)")) +
                                           " is not the MD5 of the local copy " + hex(md5_raw));
     }
-  }
-
-  [[noreturn]] void fail(std::string_view name, const HttpResponse& r) {
-    std::string summary = error_summary(r);
-    throw Error(ErrorKind::IOError, uri_of(name) + ": HTTP " + std::to_string(r.status) +
-                                        (summary.empty() ? "" : " " + summary));
   }
 
   HttpRequest request(const std::string& method, const std::string& key, const std::string& body,

@@ -1,4 +1,5 @@
 // Backup destinations: parsing, the file:// store, and dispatch to the S3 and GCS clients.
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -48,6 +49,11 @@ class FileStore : public BackupStore {
 }  // namespace
 
 namespace backup {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
 
 Location parse_location(std::string_view uri) {
   Location out;

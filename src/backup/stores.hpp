@@ -15,6 +15,9 @@ struct Location {
   std::string prefix;  ///< no leading or trailing '/'; the directory for file
 };
 
+/// An environment variable's value, or empty when unset.
+std::string env(const char* name);
+
 /// Parses gs://bucket[/prefix], s3://bucket[/prefix], file:///dir (ConfigError otherwise).
 Location parse_location(std::string_view uri);
 /// `prefix/name`, or `name` without a prefix.
