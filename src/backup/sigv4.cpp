@@ -1,11 +1,11 @@
 #include "backup/sigv4.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <vector>
 
 #include "backup/crypto.hpp"
+#include "utc_time.hpp"
 
 namespace hparams::backup {
 namespace {
@@ -132,13 +132,6 @@ Signature sign_v4(const SigningInput& input, const AwsCredentials& credentials,
   return out;
 }
 
-std::string amz_date_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[20];
-  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &tm);
-  return buffer;
-}
+std::string amz_date_now() { return detail::utc_now("%Y%m%dT%H%M%SZ"); }
 
 }  // namespace hparams::backup

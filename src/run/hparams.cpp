@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -13,6 +12,7 @@
 
 #include "fs/files.hpp"
 #include "hparams/run.hpp"
+#include "utc_time.hpp"
 
 namespace hparams {
 
@@ -110,15 +110,6 @@ std::string command_line() {
     begin = end + 1;
   }
   return out;
-}
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 void wait_for_copy(const fs::path& saved, int rank, std::chrono::milliseconds timeout,
@@ -291,7 +282,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
       listed += (listed.empty() ? "" : " ") + a.section + "." + a.key + "=" + a.value;
     }
     files::append(impl->log_dir / "hparams-history.log",
-                  utc_now() + " resumed with overrides: " + listed +
+                  detail::utc_now("%Y-%m-%dT%H:%M:%SZ") + " resumed with overrides: " + listed +
                       "\n    command: " + command_line() + "\n");
     if (out != nullptr) {
       *out << "Overrides for this launch only (recorded in "
