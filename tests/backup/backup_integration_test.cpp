@@ -15,6 +15,7 @@
 
 #include "backup/http.hpp"
 #include "hparams/run.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -22,15 +23,8 @@ namespace fs = std::filesystem;
 using hparams::HParams;
 using hparams::RunOptions;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using hparams_test::read;
+using hparams_test::write;
 
 std::map<std::string, std::string> servers() {
   std::map<std::string, std::string> out;

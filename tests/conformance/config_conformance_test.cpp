@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hparams/config.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -112,8 +113,7 @@ TEST(ConfigConformance, ExpectedAndRaw) {
 TEST(ConfigConformance, DocumentsRoundTripByteForByte) {
   for (const auto& entry : fs::directory_iterator(dir())) {
     if (entry.path().extension() != ".cfg") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string bytes = hparams_test::read(entry.path());
     try {
       auto doc = hparams::ini::Document::parse(bytes, entry.path().string());
       EXPECT_EQ(doc.str(), bytes) << entry.path().filename();

@@ -16,19 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using hparams_test::read;
+using hparams_test::write;
 
 struct Child {
   pid_t pid = -1;

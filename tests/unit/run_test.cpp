@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "support/files.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -18,15 +20,8 @@ using hparams::ErrorKind;
 using hparams::HParams;
 using hparams::RunOptions;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using hparams_test::read;
+using hparams_test::write;
 
 // A fresh project directory per test.
 class Run : public ::testing::Test {
