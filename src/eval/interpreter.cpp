@@ -50,6 +50,20 @@ const char* op_symbol(Op op) {
   }
 }
 
+// The size limit and step charge of a sequence of `a + b` items, and of `items` repeated
+// `times` times (checked without overflow).
+void budget_concat(Interpreter& in, std::size_t a, std::size_t b) {
+  check_size((a + b) * sizeof(Value), "a sequence");
+  in.charge(a + b);
+}
+
+void budget_repeat(Interpreter& in, std::size_t items, std::uint64_t times) {
+  if (items != 0 && times > kMaxValueBytes / (items * sizeof(Value))) {
+    check_size(kMaxValueBytes + 1, "a repeated sequence");
+  }
+  in.charge(times * items);
+}
+
 Value repeat(Interpreter& in, const Value& seq, const Value& count) {
   if (!is_integral(count)) {
     raise(ErrorKind::TypeError,
@@ -78,10 +92,7 @@ Value repeat(Interpreter& in, const Value& seq, const Value& count) {
     return make_str(std::move(out), s.length * un, s.ascii);
   }
   const auto& items = seq_of(seq);
-  if (!items.empty() && un > kMaxValueBytes / (items.size() * sizeof(Value))) {
-    check_size(kMaxValueBytes + 1, "a repeated sequence");
-  }
-  in.charge(un * items.size());
+  budget_repeat(in, items.size(), un);
   std::vector<Value> out;
   out.reserve(items.size() * un);
   for (std::uint64_t i = 0; i < un; ++i) out.insert(out.end(), items.begin(), items.end());
@@ -105,8 +116,7 @@ bool extend_in_place(Interpreter& in, Op op, Value& acc, const Value& rhs) {
   if (op == Op::Add && tag_of(rhs) == Tag::List) {
     auto& x = items_of(acc);
     const auto& y = seq_of(rhs);
-    check_size((x.size() + y.size()) * sizeof(Value), "a sequence");
-    in.charge(x.size() + y.size());
+    budget_concat(in, x.size(), y.size());
     x.insert(x.end(), y.begin(), y.end());
     return true;
   }
@@ -116,10 +126,7 @@ bool extend_in_place(Interpreter& in, Op op, Value& acc, const Value& rhs) {
     auto& x = items_of(acc);
     if (x.empty()) return true;
     auto un = static_cast<std::uint64_t>(n);
-    if (un > kMaxValueBytes / (x.size() * sizeof(Value))) {
-      check_size(kMaxValueBytes + 1, "a repeated sequence");
-    }
-    in.charge(un * x.size());
+    budget_repeat(in, x.size(), un);
     std::size_t size = x.size();
     x.reserve(size * un);
     for (std::uint64_t i = 1; i < un; ++i) {
@@ -148,8 +155,7 @@ Value concat(Interpreter& in, const Value& a, const Value& b) {
   }
   const auto& x = seq_of(a);
   const auto& y = seq_of(b);
-  check_size((x.size() + y.size()) * sizeof(Value), "a sequence");
-  in.charge(x.size() + y.size());
+  budget_concat(in, x.size(), y.size());
   std::vector<Value> out;
   out.reserve(x.size() + y.size());
   out.insert(out.end(), x.begin(), x.end());
