@@ -431,19 +431,30 @@ Document Document::parse(std::string text, std::string file) {
   return doc;
 }
 
+namespace {
+// A value's text as written into the file: continuation lines are indented one level deeper
+// than their key (at column `key_indent` + 1) and end with `line_break`.
+void append_value_text(std::string& out, std::string_view text, int key_indent,
+                       std::string_view line_break) {
+  for (char c : text) {
+    if (c == '\n') {
+      out += line_break;
+      out.append(static_cast<std::size_t>(key_indent) + 4, ' ');
+    } else {
+      out += c;
+    }
+  }
+}
+}  // namespace
+
 void Document::set_value(std::string_view section, std::string_view key, std::string_view text) {
   const Entry* e = find(section, key);
   if (e == nullptr) {
     throw Error(ErrorKind::LookupError,
                 "no entry '" + std::string(key) + "' in section [" + std::string(section) + "]");
   }
-  // Continuation lines of the new text are indented one level deeper than the key.
   std::string replacement;
-  int key_indent = e->column - 1;
-  for (char c : text) {
-    replacement += c;
-    if (c == '\n') replacement.append(static_cast<std::size_t>(key_indent) + 4, ' ');
-  }
+  append_value_text(replacement, text, e->column - 1, "\n");
   std::string edited = text_.substr(0, e->value_begin) + replacement + text_.substr(e->value_end);
   *this = parse(std::move(edited), file_);
 }
@@ -473,14 +484,7 @@ void Document::add_value(std::string_view section, std::string_view key, std::st
   std::string line_break = crlf ? "\r\n" : "\n";
   std::string inserted =
       line_break + std::string(static_cast<std::size_t>(indent), ' ') + stored + " = ";
-  for (char c : text) {
-    if (c == '\n') {
-      inserted += line_break;
-      inserted.append(static_cast<std::size_t>(indent) + 4, ' ');
-    } else {
-      inserted += c;
-    }
-  }
+  append_value_text(inserted, text, indent, line_break);
   std::string edited = text_.substr(0, at) + inserted + text_.substr(at);
   *this = parse(std::move(edited), file_);
 }
