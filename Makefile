@@ -13,11 +13,19 @@ CMAKE_FLAGS  ?=
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-dev \
                    libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14 \
                    libcurl4-openssl-dev libssl-dev openssl python3 s3cmd
+# The Python package: built with Debian's python3 into a venv (no package index needed).
+PYTHON_PACKAGES := python3 python3-dev python3-venv python3-setuptools python3-pybind11 \
+                   pybind11-dev python3-pytest
+PYTHON       ?= /usr/bin/python3
+VENV         ?= $(BUILD)/venv
+# The original library's source, for the differential test (skipped when absent).
+HPARAMS_ORIGINAL ?= $(abspath ../shared/seed/original)
 FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')
 
-.PHONY: all deps deps-npm deps-fuzz configure build run test sanitize format format-check fuzz bench clean
+.PHONY: all deps deps-npm deps-fuzz deps-python configure build python python-test run test \
+        sanitize format format-check fuzz bench bench-python clean
 
 all: build
 
@@ -33,6 +41,9 @@ deps-npm:
 deps-fuzz:
 	@./tools/install-deps.sh $(FUZZ_PACKAGES)
 
+deps-python:
+	@./tools/install-deps.sh $(PYTHON_PACKAGES)
+
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 
@@ -42,8 +53,18 @@ build: deps $(BUILD)/CMakeCache.txt
 run: build
 	./$(BUILD)/examples/train examples
 
-test: build deps-npm
+# The package installed as a user installs it (README: Python), reusing this build tree.
+python: build deps-python
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(VENV)
+	HPARAMS_CMAKE_BUILD_DIR=$(abspath $(BUILD)) HPARAMS_BUILD_JOBS=$(JOBS) \
+	  $(VENV)/bin/pip install --no-build-isolation --no-deps -q .
+
+python-test: python
+	HPARAMS_ORIGINAL=$(HPARAMS_ORIGINAL) $(VENV)/bin/python -m pytest -p no:cacheprovider -q python/tests
+
+test: build deps-npm python
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory python-test
 
 sanitize: deps deps-npm
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DHPARAMS_SANITIZE=ON \
@@ -70,6 +91,10 @@ bench: deps
 	cmake --build $(BUILD_BENCH) -j $(JOBS) --target bench_eval bench_load
 	./$(BUILD_BENCH)/bench/bench_eval
 	./$(BUILD_BENCH)/bench/bench_load
+
+# The Python package against the original library (import, resume + to_dict).
+bench-python: python
+	$(VENV)/bin/python bench/python_bench.py --original $(HPARAMS_ORIGINAL)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_BENCH)

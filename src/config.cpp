@@ -2,6 +2,8 @@
 // unqualified and normalised names.
 #include "hparams/config.hpp"
 
+#include "hparams/json.hpp"
+
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
@@ -290,7 +292,7 @@ Config& Config::operator=(Config&&) noexcept = default;
 Config::~Config() = default;
 
 Config Config::load(const std::filesystem::path& path, const LoadOptions& options) {
-  return from_document(ini::Document::load(path), options);
+  return from_document(ini::Document::load(path, options.max_file_bytes), options);
 }
 
 Config Config::parse(std::string text, std::string file, const LoadOptions& options) {
@@ -310,7 +312,22 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   Memo evaluated;
   constexpr std::size_t kMemoLimit = 1 << 16;
 
+  // Values of a previous load of the same (or a similar) document. Byte-identical texts have
+  // the same entries in the same order, so the values are taken by position.
+  const Config* reuse = options.reuse;
+  const bool same_text = reuse != nullptr && reuse->document().str() == doc.str() &&
+                         reuse->impl_->items.size() == doc.entries().size();
+  std::size_t position = 0;
+  auto reused = [&](const ini::Section& section, const ini::Entry& entry) -> const Value* {
+    if (reuse == nullptr) return nullptr;
+    if (same_text) return &reuse->impl_->items[position].value;
+    const ini::Entry* before = reuse->document().find(section.name, entry.key);
+    if (before == nullptr || before->value != entry.value) return nullptr;
+    return reuse->find(section.name, entry.key);
+  };
+
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
+    if (const Value* v = reused(section, entry)) return *v;
     // The key `name` is always its raw text (the run name, a model name...).
     if (entry.key == "name") return detail::make_str(std::string(entry.value));
     const char first = entry.value.empty() ? '\0' : entry.value.front();
@@ -350,6 +367,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   impl->defaults.begin = 0;
   for (const ini::Entry& entry : impl->defaults.section->entries) {
     impl->items.push_back({&entry, evaluate_entry(*impl->defaults.section, entry)});
+    ++position;
   }
   impl->defaults.end = static_cast<std::uint32_t>(impl->items.size());
   impl->view_of.assign(doc.sections().size(), Impl::kDefaults);
@@ -366,6 +384,7 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     view->begin = static_cast<std::uint32_t>(impl->items.size());
     for (const ini::Entry& entry : section.entries) {
       impl->items.push_back({&entry, evaluate_entry(section, entry)});
+      ++position;
     }
     view->end = static_cast<std::uint32_t>(impl->items.size());
     impl->section_index.emplace(section.name, id);
@@ -475,6 +494,8 @@ Value Config::to_dict() const {
   }
   return Value::dict(std::move(entries));
 }
+
+std::string Config::to_json(int indent) const { return hparams::to_json(to_dict(), indent); }
 
 std::string Config::qualified(std::string_view key) const {
   if (const Item* i = impl_->lookup(key))

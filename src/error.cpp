@@ -47,14 +47,8 @@ std::string Error::compose(ErrorKind kind, const std::string& message, const Sou
     out += ": error: ";
   }
   out += hparams::kind_name(kind);
-  if (!key.empty()) {
-    auto dot = key.rfind('.');
-    if (dot == std::string::npos) {
-      out += " in " + key;
-    } else {
-      out += " in [" + key.substr(0, dot) + "] " + key.substr(dot + 1);
-    }
-  }
+  // Named as a lookup or an override names it (`data.path`), so the text can be pasted.
+  if (!key.empty()) out += " in " + key;
   out += ": ";
   out += message;
   return out;

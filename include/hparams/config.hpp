@@ -26,8 +26,17 @@
 
 namespace hparams {
 
+class Config;
+
 struct LoadOptions {
   EvalLimits limits;
+  /// The largest .cfg file read (a larger one is an IOError).
+  std::size_t max_file_bytes = ini::Document::kDefaultMaxFileBytes;
+  /// A config whose values may be reused: an entry with the same section, key and text as
+  /// one of its entries takes that value instead of being evaluated again (evaluation is
+  /// pure, values immutable). It must outlive the load. A run resuming from a saved copy
+  /// that matches its cfg file evaluates the file once this way.
+  const Config* reuse = nullptr;
 };
 
 class Config {
@@ -100,6 +109,8 @@ class Config {
   Value to_dict() const;
   /// One section as a dict.
   Value section_dict(std::string_view section) const;
+  /// to_dict() as JSON text in the mapping of hparams/json.hpp (`indent` as there).
+  std::string to_json(int indent = 2) const;
 
  private:
   struct Impl;

@@ -60,7 +60,7 @@ struct SourceLocation {
 };
 
 /// The library's exception. `what()` is the one-line form
-/// `file:line:col: error: Kind in [section] key: message`, omitting unknown parts.
+/// `file:line:col: error: Kind in section.key: message`, omitting unknown parts.
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message, SourceLocation where = {}, std::string key = {});

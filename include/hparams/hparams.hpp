@@ -10,6 +10,7 @@
 #include "hparams/error.hpp"
 #include "hparams/eval.hpp"
 #include "hparams/ini.hpp"
+#include "hparams/json.hpp"
 #include "hparams/run.hpp"
 #include "hparams/value.hpp"
 #include "hparams/version.hpp"

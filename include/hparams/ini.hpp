@@ -56,8 +56,12 @@ class Document {
   /// Parses `text`. Throws ErrorList with every structural error (MissingSectionHeaderError,
   /// DuplicateSectionError, DuplicateOptionError, ParsingError), each naming file and line.
   static Document parse(std::string text, std::string file = "<string>");
-  /// Reads and parses a file (IOError when it cannot be read).
-  static Document load(const std::filesystem::path& path);
+  /// Reads and parses a file. IOError naming it when it cannot be read, is not a regular file
+  /// (a directory, /dev/zero, a FIFO) or holds more than `max_bytes`.
+  static Document load(const std::filesystem::path& path,
+                       std::size_t max_bytes = kDefaultMaxFileBytes);
+  /// The default size limit of a .cfg file (256 MiB).
+  static constexpr std::size_t kDefaultMaxFileBytes = std::size_t{256} << 20;
 
   Document() = default;
   Document(Document&&) noexcept = default;

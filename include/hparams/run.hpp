@@ -91,8 +91,11 @@ struct RunOptions {
   std::optional<int> rank;
   /// How long a process that is not rank 0 waits for rank 0's saved copy.
   std::chrono::milliseconds rank_timeout = std::chrono::minutes(10);
-  /// Where the seed's messages go; nullptr is std::cout.
+  /// Where the seed's messages go (new run, resume, backup); nullptr is std::cout.
   std::ostream* messages = nullptr;
+  /// Where the other reports go (what differs on resume, this launch's overrides, waiting
+  /// for rank 0); nullptr is the same stream as `messages`.
+  std::ostream* notes = nullptr;
   bool quiet = false;  ///< no messages at all
   LoadOptions load;
   /// Backup of the saved copy to object storage (none by default). After a launch saves or

@@ -1,8 +1,10 @@
 #include "fs/files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -129,6 +131,64 @@ void make_directories(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec && !std::filesystem::is_directory(dir)) fail("cannot create directory", dir, ec.value());
+}
+
+std::string read_regular(const std::filesystem::path& path, std::size_t max_bytes,
+                         bool no_follow) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (no_follow ? O_NOFOLLOW : 0);
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) {
+    if (errno == ELOOP && no_follow) {
+      throw Error(ErrorKind::IOError,
+                  "cannot read " + path.string() + ": it is a symbolic link, which is not followed",
+                  SourceLocation{path.string()});
+    }
+    fail("cannot read", path, errno);
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail("cannot read", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    throw Error(ErrorKind::IOError,
+                "cannot read " + path.string() + ": it is " + what + ", not a regular file",
+                SourceLocation{path.string()});
+  }
+  auto too_large = [&] {
+    throw Error(ErrorKind::IOError,
+                "cannot read " + path.string() + ": it is larger than the limit of " +
+                    std::to_string(max_bytes) + " bytes",
+                SourceLocation{path.string()});
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) too_large();
+  // The size may change while reading: read until end of file, never past the limit.
+  std::string out(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t used = 0;
+  for (;;) {
+    if (used == out.size()) {
+      if (out.size() > max_bytes) too_large();
+      out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
+    }
+    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot read", path, errno);
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  if (used > max_bytes) too_large();
+  out.resize(used);
+  return out;
 }
 
 bool is_file(const std::filesystem::path& path) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace hparams::files {
@@ -34,6 +35,12 @@ void append(const std::filesystem::path& path, std::string_view text);
 
 /// Creates `dir` and its parents (existing ones are fine).
 void make_directories(const std::filesystem::path& dir);
+
+/// Reads a regular file whole. IOError naming the path when it cannot be opened, when it is
+/// not a regular file (a directory, a device such as /dev/zero, a FIFO: never read), or when
+/// it holds more than `max_bytes`. With `no_follow`, a symbolic link is refused too.
+std::string read_regular(const std::filesystem::path& path, std::size_t max_bytes,
+                         bool no_follow = false);
 
 /// Whether `path` exists as a regular file.
 bool is_file(const std::filesystem::path& path);

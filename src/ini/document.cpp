@@ -8,6 +8,8 @@
 
 #include "eval/unicode.hpp"
 #include "hparams/ini.hpp"
+
+#include "fs/files.hpp"
 #include "huge_pages.hpp"
 
 namespace hparams::ini {
@@ -146,13 +148,8 @@ std::string_view Document::line_text(int line) const {
   return std::string_view(text_).substr(begin, end - begin);
 }
 
-Document Document::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error(ErrorKind::IOError, "cannot read " + path.string(), SourceLocation{path.string()});
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse(std::move(text), path.string());
+Document Document::load(const std::filesystem::path& path, std::size_t max_bytes) {
+  return parse(files::read_regular(path, max_bytes), path.string());
 }
 
 Document::Document(const Document& other) : Document(parse(other.text_, other.file_)) {}

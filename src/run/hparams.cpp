@@ -138,7 +138,10 @@ std::vector<AppliedOverride> with_overrides(Config& config, const RunOptions& op
   if (options.overrides.empty()) return {};
   ini::Document edited = config.document();
   std::vector<AppliedOverride> applied = apply_overrides(edited, config, options.overrides);
-  config = Config::from_document(std::move(edited), options.load);
+  LoadOptions load = options.load;
+  load.reuse = &config;  // only the edited entries are evaluated again
+  Config edited_config = Config::from_document(std::move(edited), load);
+  config = std::move(edited_config);
   return applied;
 }
 
@@ -176,6 +179,7 @@ HParams::~HParams() = default;
 
 HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   std::ostream* out = options.quiet ? nullptr : options.messages ? options.messages : &std::cout;
+  std::ostream* notes = options.quiet ? nullptr : options.notes ? options.notes : out;
   auto impl = std::make_unique<Impl>();
   impl->object_name = options.name;
   // The backup destination is checked (and its credentials found) before anything happens.
@@ -194,6 +198,8 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
 
   // The user's file, with this launch's overrides edited in.
   Config main = Config::load(impl->source, options.load);
+  // The file as written, to tell whether a saved copy is the same file.
+  const std::string cfg_text = options.overrides.empty() ? std::string() : main.document().str();
   std::vector<AppliedOverride> applied = with_overrides(main, options);
   impl->run_name = checked_run_name(main);
   impl->log_dir = project_path / ("logs-" + impl->run_name);
@@ -205,7 +211,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   std::optional<int> rank = options.rank ? options.rank : rank_from_environment();
   if (!files::is_file(impl->saved)) {
     if (rank && *rank != 0) {
-      wait_for_copy(impl->saved, *rank, options.rank_timeout, out);
+      wait_for_copy(impl->saved, *rank, options.rank_timeout, notes);
     } else {
       files::FileLock lock(impl->log_dir / (".hparams-" + impl->run_name + ".lock"));
       if (!files::is_file(impl->saved)) {
@@ -254,10 +260,15 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   }
 
   // Resumed: the saved copy wins; this launch's overrides apply on top of it.
-  Config saved = Config::load(impl->saved, options.load);
+  // Values of texts the cfg file shares with the saved copy are not evaluated twice.
+  LoadOptions load = options.load;
+  load.reuse = &main;
+  Config saved = Config::load(impl->saved, load);
   const std::string saved_bytes = store ? saved.document().str() : std::string();
+  const bool same_file =
+      saved.document().str() == (options.overrides.empty() ? main.document().str() : cfg_text);
   applied = with_overrides(saved, options);
-  impl->differences = compare(main, saved);
+  if (!same_file) impl->differences = compare(main, saved);
   std::string source_name = impl->source.filename().string();
   bool strict = options.resume == ResumePolicy::Strict ||
                 (options.resume == ResumePolicy::FromConfig && wants_strict(main));
@@ -270,11 +281,11 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   if (out != nullptr) {
     *out << "Found existing " << impl->saved.string() << "! Resuming run using primary parameters!"
          << std::endl;
-    if (!impl->differences.empty()) {
-      *out << source_name << " differs from the saved copy, which is used:\n";
-      for (const Difference& d : impl->differences) *out << describe(d, source_name) << '\n';
-      *out << std::flush;
-    }
+  }
+  if (notes != nullptr && !impl->differences.empty()) {
+    *notes << source_name << " differs from the saved copy, which is used:\n";
+    for (const Difference& d : impl->differences) *notes << describe(d, source_name) << '\n';
+    *notes << std::flush;
   }
   if (!applied.empty()) {
     std::string listed;
@@ -284,13 +295,13 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
     files::append(impl->log_dir / "hparams-history.log",
                   detail::utc_now("%Y-%m-%dT%H:%M:%SZ") + " resumed with overrides: " + listed +
                       "\n    command: " + command_line() + "\n");
-    if (out != nullptr) {
-      *out << "Overrides for this launch only (recorded in "
-           << (impl->log_dir / "hparams-history.log").string() << "):\n";
+    if (notes != nullptr) {
+      *notes << "Overrides for this launch only (recorded in "
+             << (impl->log_dir / "hparams-history.log").string() << "):\n";
       for (const AppliedOverride& a : applied) {
-        *out << "  " << a.section << "." << a.key << " = " << a.value << '\n';
+        *notes << "  " << a.section << "." << a.key << " = " << a.value << '\n';
       }
-      *out << std::flush;
+      *notes << std::flush;
     }
   }
   back_up(saved_bytes);

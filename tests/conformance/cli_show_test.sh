@@ -10,7 +10,7 @@ check() {  # mode file expected-file
   local first; first=$(head -1 "$exp")
   if [ "${first:0:6}" = "ERROR " ]; then
     local kind key; kind=$(echo "$first" | awk '{print $2}'); key=$(echo "$first" | awk '{print $3}')
-    if [ $status -ne 0 ] && grep -q "$kind" <<<"$out" && { [ -z "$key" ] || grep -qF "[${key%%.*}] ${key#*.}" <<<"$out"; }; then
+    if [ $status -ne 0 ] && grep -q "$kind" <<<"$out" && { [ -z "$key" ] || grep -qF " in ${key}: " <<<"$out"; }; then
       pass=$((pass + 1))
     else
       fail=$((fail + 1)); echo "FAIL $mode $cfg: expected $first"

@@ -50,6 +50,6 @@ grep -q "^learning_rate = 0.05$" "$saved" || fail "override not saved"
 # A bad value is reported with its place before anything runs.
 mkdir "$work/bad" && sed 's/^layers = .*/layers = [32, 32/' "$examples/hparams.cfg" > "$work/bad/hparams.cfg"
 if "$train" "$work/bad" > "$work/bad.out" 2> "$work/bad.err"; then fail "bad config accepted"; fi
-grep -q "hparams.cfg:[0-9]*:[0-9]*: error: SyntaxError in \[model\] layers" "$work/bad.err" || { cat "$work/bad.err"; fail "error not located"; }
+grep -q "hparams.cfg:[0-9]*:[0-9]*: error: SyntaxError in model.layers" "$work/bad.err" || { cat "$work/bad.err"; fail "error not located"; }
 [ ! -e "$work/bad/$logs" ] || fail "a bad config created a run"
 echo "example trainer: ok (uninterrupted accuracy $accuracy%, resumed run identical)"

@@ -188,7 +188,7 @@ TEST(Config, EveryBadValueIsReportedAtOnce) {
     EXPECT_EQ(e.errors()[2].key(), "b.w");
     EXPECT_EQ(e.errors()[2].location().line, 7);
     EXPECT_EQ(e.errors()[2].location().column, 4);
-    EXPECT_NE(e.reports().find("bad.cfg:7:4: error: ZeroDivisionError in [b] w: division by zero\n"
+    EXPECT_NE(e.reports().find("bad.cfg:7:4: error: ZeroDivisionError in b.w: division by zero\n"
                                "      1/0]\n       ^\n"),
               std::string::npos)
         << e.reports();

@@ -93,7 +93,7 @@ TEST(Errors, WhatAndReportFormat) {
                  "<value>:1:8: error: TypeError: can only concatenate list (not \"str\") to list");
     auto located = e.relocated({"hparams.cfg", 12, 11}, 5, "train.sizes");
     EXPECT_STREQ(located.what(),
-                 "hparams.cfg:12:18: error: TypeError in [train] sizes: can only concatenate "
+                 "hparams.cfg:12:18: error: TypeError in train.sizes: can only concatenate "
                  "list (not \"str\") to list");
     EXPECT_EQ(located.report("sizes   = [1, 2] + 'x'"), std::string(located.what()) +
                                                             "\n    sizes   = [1, 2] + 'x'\n" +

@@ -114,7 +114,7 @@ TEST(Ini, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(e.errors()[1].kind(), hparams::ErrorKind::DuplicateOptionError);
     EXPECT_EQ(e.errors()[1].location().line, 6);
     EXPECT_EQ(e.errors()[1].key(), "b.y");
-    EXPECT_NE(e.reports().find("bad.cfg:6:1: error: DuplicateOptionError in [b] y"),
+    EXPECT_NE(e.reports().find("bad.cfg:6:1: error: DuplicateOptionError in b.y"),
               std::string::npos);
     EXPECT_NE(e.reports().find("    Y = 2\n    ^\n"), std::string::npos);
   }

@@ -14,7 +14,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -91,47 +90,6 @@ std::string show_key(std::string_view section, std::string_view key) {
   return out;
 }
 
-// JSON has no tuples, sets, big ints, inf or nan; the mapping is documented in the README.
-nlohmann::ordered_json to_json(const hparams::Value& v) {
-  using hparams::Kind;
-  switch (v.kind()) {
-    case Kind::None:
-      return nullptr;
-    case Kind::Bool:
-      return v.as_bool();
-    case Kind::Int:
-      if (v.fits_int64()) return v.as_int64();
-      return v.repr();  // beyond 64 bits: the decimal digits as a string
-    case Kind::Float: {
-      double d = v.as_double();
-      if (std::isfinite(d)) return d;
-      return v.repr();  // "inf", "-inf", "nan"
-    }
-    case Kind::Str:
-      return std::string(v.as_str());
-    case Kind::List:
-    case Kind::Tuple: {
-      auto out = nlohmann::ordered_json::array();
-      for (const auto& item : v.items()) out.push_back(to_json(item));
-      return out;
-    }
-    case Kind::Set: {
-      auto out = nlohmann::ordered_json::array();
-      for (const auto& item : v.set_items()) out.push_back(to_json(item));
-      return out;
-    }
-    case Kind::Dict: {
-      auto out = nlohmann::ordered_json::object();
-      for (const auto& [key, value] : v.entries()) {
-        out[key.is_str() ? std::string(key.as_str()) : key.repr()] = to_json(value);
-      }
-      return out;
-    }
-    default:
-      return v.repr();
-  }
-}
-
 void print_config(const hparams::Config& config) {
   for (const auto& section : config.sections()) {
     for (const auto& key : config.keys(section)) {
@@ -164,7 +122,7 @@ int run_show(const std::string& file, bool raw, bool json) {
     }
     auto config = hparams::Config::load(file);
     if (json) {
-      std::cout << to_json(config.to_dict()).dump(2) << '\n';
+      std::cout << config.to_json(2) << '\n';
       return 0;
     }
     print_config(config);

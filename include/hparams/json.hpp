@@ -1,0 +1,25 @@
+// hparams/json.hpp: values as JSON, for tools that read JSON (TensorBoard's hparams plugin, W&B,
+// MLflow, jq).
+//
+// JSON has no tuples, sets, big ints, inf or nan, so the mapping is: None -> null; bool, str,
+// finite float and int within 64 bits -> themselves; a tuple or a set -> an array (a set in its
+// iteration order); an int beyond 64 bits -> a string of its decimal digits; inf, -inf and nan
+// -> the strings "inf", "-inf", "nan"; a dict key that is not a str -> its repr (`{1: 'a'}` is
+// `{"1": "a"}`); a range -> its repr.
+//
+//   hparams::to_json(hparams::evaluate("{'lr': 3e-4, 'betas': (0.9, 0.999)}"))
+//   // {"lr":0.0003,"betas":[0.9,0.999]}
+#pragma once
+
+#include <string>
+
+#include "hparams/value.hpp"
+
+namespace hparams {
+
+/// The JSON text of `value` in the mapping above. `indent` < 0 gives one line; otherwise
+/// nested values are indented by that many spaces. Throws ValueError for an int beyond
+/// 4,300 digits (as repr() does).
+std::string to_json(const Value& value, int indent = -1);
+
+}  // namespace hparams
