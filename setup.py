@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from setuptools import Extension, setup
+from setuptools import Command, Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
@@ -52,6 +52,71 @@ class CMakeBuild(build_ext):
         shutil.copyfile(built, target)
 
 
+class PlainWheel(Command):
+    """bdist_wheel for interpreters without the `wheel` package (an interpreter of its own
+    before Debian's on PATH, say): the built package zipped with its .dist-info, as the wheel
+    format (PEP 427) describes."""
+
+    description = "build a wheel without the wheel package"
+    user_options = [("dist-dir=", "d", "directory for the wheel"),
+                     ("bdist-dir=", "b", "ignored"), ("plat-name=", "p", "ignored")]
+
+    def initialize_options(self):
+        self.dist_dir = self.bdist_dir = self.plat_name = None
+
+    def finalize_options(self):
+        self.dist_dir = self.dist_dir or "dist"
+
+    def egg2dist(self, egg_info, dist_info):
+        """What setuptools' dist_info asks of bdist_wheel: the .egg-info as a .dist-info."""
+        target = Path(dist_info)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(egg_info) / "PKG-INFO", target / "METADATA")
+        shutil.copyfile(Path(egg_info) / "top_level.txt", target / "top_level.txt")
+        shutil.rmtree(egg_info)
+
+    def run(self):
+        import base64
+        import hashlib
+        import sysconfig
+        import zipfile
+
+        build = self.get_finalized_command("build")
+        self.run_command("build")
+        lib = Path(build.build_lib)
+        name, version = self.distribution.get_name(), self.distribution.get_version()
+        interpreter = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+        platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+        tag = f"{interpreter}-{interpreter}-{platform}"
+        info = f"{name}-{version}.dist-info"
+        files = {str(p.relative_to(lib)): p.read_bytes() for p in sorted(lib.rglob("*"))
+                 if p.is_file() and "__pycache__" not in p.parts}
+        files[f"{info}/METADATA"] = (
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+            f"Summary: {self.distribution.get_description()}\nLicense: MIT\n"
+            f"Requires-Python: {self.distribution.python_requires}\n").encode()
+        files[f"{info}/WHEEL"] = (f"Wheel-Version: 1.0\nGenerator: hparams setup.py\n"
+                                  f"Root-Is-Purelib: false\nTag: {tag}\n").encode()
+        files[f"{info}/top_level.txt"] = b"hparams\n"
+        record = []
+        for path, data in files.items():
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{path},sha256={digest.decode()},{len(data)}")
+        record.append(f"{info}/RECORD,,")
+        files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+        Path(self.dist_dir).mkdir(parents=True, exist_ok=True)
+        wheel = Path(self.dist_dir) / f"{name}-{version}-{tag}.whl"
+        with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path, data in files.items():
+                archive.writestr(path, data)
+
+
+commands = {"build_ext": CMakeBuild}
+try:
+    import wheel  # noqa: F401  (setuptools' bdist_wheel needs it)
+except ImportError:
+    commands["bdist_wheel"] = PlainWheel
+
 setup(
     name="hparams",
     version=VERSION,
@@ -62,6 +127,6 @@ setup(
     packages=["hparams", "hparams.localconfig"],
     package_data={"hparams": ["py.typed", "*.pyi"]},
     ext_modules=[CMakeExtension("hparams._core")],
-    cmdclass={"build_ext": CMakeBuild},
+    cmdclass=commands,
     zip_safe=False,
 )

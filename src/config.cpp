@@ -2,12 +2,11 @@
 // unqualified and normalised names.
 #include "hparams/config.hpp"
 
-#include "hparams/json.hpp"
-
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
+#include "hparams/json.hpp"
 #include "value_impl.hpp"
 
 namespace hparams {

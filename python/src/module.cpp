@@ -104,10 +104,9 @@ py::object to_python(const Value& v, int depth) {
     }
     case Tag::Range: {
       const auto& r = d::range_of(v);
-      return steal_or_throw(PyObject_CallFunction(reinterpret_cast<PyObject*>(&PyRange_Type),
-                                                  "LLL", static_cast<long long>(r.start),
-                                                  static_cast<long long>(r.stop),
-                                                  static_cast<long long>(r.step)));
+      return steal_or_throw(PyObject_CallFunction(
+          reinterpret_cast<PyObject*>(&PyRange_Type), "LLL", static_cast<long long>(r.start),
+          static_cast<long long>(r.stop), static_cast<long long>(r.step)));
     }
     default:
       // Functions, types and iterators never leave the evaluator (they become raw text).
@@ -332,9 +331,10 @@ py::object evaluate(const std::string& text, bool raw_name, std::uint64_t max_st
 
 std::chrono::milliseconds checked_timeout(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e9) {
-    throw Error(ErrorKind::ValueError, "rank_timeout must be a finite number of seconds between 0 "
-                                       "and 1e9, not " +
-                                           std::to_string(seconds));
+    throw Error(ErrorKind::ValueError,
+                "rank_timeout must be a finite number of seconds between 0 "
+                "and 1e9, not " +
+                    std::to_string(seconds));
   }
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
@@ -354,9 +354,9 @@ py::tuple open_run(const py::bytes& project, const std::string& filename,
   } else if (resume == "warn") {
     options.resume = hparams::ResumePolicy::Warn;
   } else if (!resume.empty()) {
-    throw Error(ErrorKind::ValueError,
-                "resume must be 'warn', 'strict' or None (the config decides), not '" + resume +
-                    "'");
+    throw Error(
+        ErrorKind::ValueError,
+        "resume must be 'warn', 'strict' or None (the config decides), not '" + resume + "'");
   }
   options.rank = rank;
   options.rank_timeout = checked_timeout(rank_timeout);

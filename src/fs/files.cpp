@@ -133,8 +133,7 @@ void make_directories(const std::filesystem::path& dir) {
   if (ec && !std::filesystem::is_directory(dir)) fail("cannot create directory", dir, ec.value());
 }
 
-std::string read_regular(const std::filesystem::path& path, std::size_t max_bytes,
-                         bool no_follow) {
+std::string read_regular(const std::filesystem::path& path, std::size_t max_bytes, bool no_follow) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it.
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (no_follow ? O_NOFOLLOW : 0);
   int fd = ::open(path.c_str(), flags);

@@ -7,9 +7,8 @@
 #include <unordered_map>
 
 #include "eval/unicode.hpp"
-#include "hparams/ini.hpp"
-
 #include "fs/files.hpp"
+#include "hparams/ini.hpp"
 #include "huge_pages.hpp"
 
 namespace hparams::ini {
