@@ -325,10 +325,41 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     return reuse->find(section.name, entry.key);
   };
 
+  // The values of the file together, against max_values_bytes: once it is used up nothing
+  // more is evaluated (a small file must not take gigabytes).
+  std::size_t held = 0;
+  bool exhausted = false;
+  auto hold = [&](std::size_t bytes, const ini::Section& section, const ini::Entry& entry) {
+    held += bytes;
+    if (held <= options.max_values_bytes) return;
+    exhausted = true;
+    SourceLocation where = doc.locate(entry, 1, 1);
+    errors.emplace_back(ErrorKind::MemoryError,
+                        "the values of this file hold more than " +
+                            std::to_string(options.max_values_bytes >> 20) +
+                            " MiB together (LoadOptions::max_values_bytes); nothing after this "
+                            "value was evaluated",
+                        where, section.name + "." + std::string(entry.key));
+    error_lines.emplace_back(doc.line_text(where.line));
+  };
+
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
+    if (exhausted) return Value();
     if (const Value* v = reused(section, entry)) return *v;
     // The key `name` is always its raw text (the run name, a model name...).
-    if (entry.key == "name") return detail::make_str(std::string(entry.value));
+    if (entry.key == "name") {
+      try {
+        detail::check_size(entry.value.size(), "a value's raw text");
+      } catch (const Error& e) {
+        SourceLocation where = doc.locate(entry, 1, 1);
+        errors.emplace_back(e.kind(), e.message(), where,
+                            section.name + "." + std::string(entry.key));
+        error_lines.emplace_back(doc.line_text(where.line));
+        return Value();
+      }
+      hold(entry.value.size() + 64, section, entry);
+      return detail::make_str(std::string(entry.value));
+    }
     const char first = entry.value.empty() ? '\0' : entry.value.front();
     const bool number_like = (first >= '0' && first <= '9') || first == '-' || first == '+' ||
                              first == '.' || entry.value == "True" || entry.value == "False" ||
@@ -342,8 +373,13 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
       Value v;
       if (Evaluation literal; !number_like && evaluate_literal(entry.value, literal)) {
         v = literal.value;
+        hold(entry.value.size() + 64, section, entry);
       } else {
-        v = evaluate(entry.value, options.limits);
+        Evaluation e = evaluate_detailed(entry.value, options.limits);
+        v = std::move(e.value);
+        // Small evaluations count what they allocated; large ones what their value holds.
+        hold(e.allocated_bytes <= 4096 ? e.allocated_bytes : detail::retained_bytes(v), section,
+             entry);
       }
       if (evaluated.size() < kMemoLimit) evaluated.insert(entry.value, hash, v);
       return v;

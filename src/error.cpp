@@ -1,5 +1,6 @@
 #include "hparams/error.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace hparams {
@@ -28,7 +29,29 @@ std::string_view kind_name(ErrorKind kind) noexcept {
   return index < kNames.size() ? kNames[index] : std::string_view("Error");
 }
 
+namespace {
+
+// Cuts `text` to at most `limit` bytes on a character boundary, saying how long it was: an
+// error about a 60 MB value must not carry the value.
+std::string bounded(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::size_t total = text.size();
+  text.resize(cut);
+  text += "... (" + std::to_string(total) + " bytes in all)";
+  return text;
+}
+
+constexpr std::size_t kMaxMessageBytes = 2000;
+
+}  // namespace
+
 Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::string key)
+    : Error(kind, bounded(std::move(message), kMaxMessageBytes), std::move(where),
+            bounded(std::move(key), 400), 0) {}
+
+Error::Error(ErrorKind kind, std::string message, SourceLocation where, std::string key, int)
     : std::runtime_error(compose(kind, message, where, key)),
       kind_(kind),
       message_(std::move(message)),
@@ -75,13 +98,39 @@ Error Error::at(int line, int column) const {
 
 std::string show_position(std::string_view source_line, int column) {
   if (source_line.empty()) return {};
+  // A long line is shown as a window of about 160 characters around the column.
+  constexpr int kBefore = 80, kWindow = 160;
+  auto starts_char = [&](std::size_t i) {
+    return (static_cast<unsigned char>(source_line[i]) & 0xC0) != 0x80;
+  };
+  std::size_t begin = 0, end = source_line.size();
+  int skipped = 0;  // characters left out before the window
+  if (source_line.size() > static_cast<std::size_t>(kWindow)) {
+    int wanted = std::max(0, column - 1 - kBefore);
+    std::size_t i = 0;
+    for (; i < source_line.size() && skipped < wanted; ++i) {
+      if (starts_char(i)) ++skipped;
+    }
+    while (i < source_line.size() && !starts_char(i)) ++i;
+    begin = i;
+    int shown = 0;
+    for (; i < source_line.size() && shown < kWindow; ++i) {
+      if (starts_char(i)) ++shown;
+    }
+    while (i < source_line.size() && !starts_char(i)) ++i;
+    end = i;
+  }
+  const std::string_view prefix = begin > 0 ? "..." : "";
   std::string out = "    ";
-  out += source_line;
+  out += prefix;
+  out += source_line.substr(begin, end - begin);
+  if (end < source_line.size()) out += "...";
   out += '\n';
   if (column > 0) {
     out += "    ";
-    int at = 1;
-    for (std::size_t i = 0; i < source_line.size() && at < column; ++i) {
+    out.append(prefix.size(), ' ');
+    int at = 1 + skipped;
+    for (std::size_t i = begin; i < end && at < column; ++i) {
       auto byte = static_cast<unsigned char>(source_line[i]);
       if ((byte & 0xC0) == 0x80) continue;
       out += byte == '\t' ? '\t' : ' ';

@@ -4,9 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <unordered_set>
+#include <vector>
 
 #include "eval/numbers.hpp"
 #include "eval/unicode.hpp"
+#include "stack_guard.hpp"
 #include "value_impl.hpp"
 
 namespace hparams {
@@ -27,6 +30,56 @@ void work_overflow() {
   std::uint64_t limit = t_allocation_budget->max_steps;
   raise(ErrorKind::TimeoutError,
         "evaluation exceeded the step budget of " + std::to_string(limit) + " steps");
+}
+
+std::size_t retained_bytes(const Value& root) {
+  std::size_t total = 0;
+  std::vector<const Value*> pending{&root};
+  std::unordered_set<const Object*> seen;
+  while (!pending.empty()) {
+    const Value& v = *pending.back();
+    pending.pop_back();
+    Tag t = tag_of(v);
+    if (t == Tag::None || t == Tag::Bool || t == Tag::SmallInt || t == Tag::Float) continue;
+    const Object* object = ValueAccess::object(v);
+    // Only an object held more than once can be met twice.
+    if (object->refs.load(std::memory_order_relaxed) > 1 && !seen.insert(object).second) continue;
+    switch (t) {
+      case Tag::BigInt:
+        total += mpz_size(ValueAccess::as<BigIntObject>(v).z) * sizeof(mp_limb_t) + 48;
+        break;
+      case Tag::Str:
+        total += str_of(v).size() + 64;
+        break;
+      case Tag::List:
+      case Tag::Tuple:
+        total += seq_of(v).size() * sizeof(Value) + 48;
+        for (const Value& item : seq_of(v)) pending.push_back(&item);
+        break;
+      case Tag::Dict: {
+        const DictObject& d = dict_of(v);
+        total += d.entries.size() * (2 * sizeof(Value) + sizeof(std::int64_t)) +
+                 d.index.size() * sizeof(std::int32_t) + 64;
+        for (const auto& [key, value] : d.entries) {
+          pending.push_back(&key);
+          pending.push_back(&value);
+        }
+        break;
+      }
+      case Tag::Set: {
+        const SetObject& s = set_of(v);
+        total += s.table.size() * sizeof(SetObject::Slot) + 64;
+        for (const auto& slot : s.table) {
+          if (slot.state == 1) pending.push_back(&slot.key);
+        }
+        break;
+      }
+      default:
+        total += 64;
+        break;
+    }
+  }
+  return total;
 }
 
 void check_size(std::size_t bytes, const char* what) {
@@ -161,6 +214,7 @@ std::int64_t str_hash(const StrObject& s) {
   if (cached != -1) return cached;
   std::int64_t h = 0;
   if (!s.utf8.empty()) {
+    charge_work(s.utf8.size() / 128 + 1);  // once per str: the hash is cached
     // CPython hashes its compact representation: 1, 2 or 4 bytes per code point.
     if (s.ascii) {
       h = static_cast<std::int64_t>(
@@ -203,6 +257,7 @@ std::int64_t tuple_hash(const std::vector<Value>& items) {
 }  // namespace
 
 std::int64_t hash_value(const Value& v) {
+  check_stack();
   switch (tag_of(v)) {
     case Tag::None:
       return 0x5F3759DF;  // CPython 3.11 hashes None by address: any constant will do
@@ -576,12 +631,17 @@ bool rich_compare(const Value& a, const Value& b, CompareOp op) {
     int c = numeric_compare(a, b, unordered);
     return !unordered && apply(op, c);
   }
-  if (ta == Tag::Str && tb == Tag::Str) return apply(op, str_of(a).compare(str_of(b)));
+  if (ta == Tag::Str && tb == Tag::Str) {
+    charge_work(std::min(str_of(a).size(), str_of(b).size()) / 512 + 1);
+    return apply(op, str_of(a).compare(str_of(b)));
+  }
   if ((ta == Tag::List && tb == Tag::List) || (ta == Tag::Tuple && tb == Tag::Tuple)) {
+    check_stack();
     const auto& x = seq_of(a);
     const auto& y = seq_of(b);
     std::size_t n = std::min(x.size(), y.size());
     for (std::size_t i = 0; i < n; ++i) {
+      charge_work(1);
       if (identical(x[i], y[i]) || x[i] == y[i]) continue;
       return rich_compare(x[i], y[i], op);
     }
@@ -652,6 +712,7 @@ void repr_items(const std::vector<Value>& items, std::string& out, int depth) {
 
 void repr_into(const Value& v, std::string& out, int depth) {
   if (depth > 1000) raise(ErrorKind::RecursionError, "maximum recursion depth exceeded in repr");
+  check_stack();
   switch (tag_of(v)) {
     case Tag::None:
       out += "None";
@@ -998,22 +1059,31 @@ bool operator==(const Value& a, const Value& b) {
   switch (ta) {
     case Tag::None:
       return true;
-    case Tag::Str:
-      return detail::str_of(a) == detail::str_of(b);
+    case Tag::Str: {
+      const std::string& x = detail::str_of(a);
+      const std::string& y = detail::str_of(b);
+      if (x.size() != y.size()) return false;
+      detail::charge_work(x.size() / 512 + 1);
+      return x == y;
+    }
     case Tag::List:
     case Tag::Tuple: {
+      detail::check_stack();
       const auto& x = detail::seq_of(a);
       const auto& y = detail::seq_of(b);
       if (x.size() != y.size()) return false;
+      detail::charge_work(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) {
         if (!detail::identical(x[i], y[i]) && !(x[i] == y[i])) return false;
       }
       return true;
     }
     case Tag::Dict: {
+      detail::check_stack();
       const auto& x = detail::dict_of(a);
       const auto& y = detail::dict_of(b);
       if (x.entries.size() != y.entries.size()) return false;
+      detail::charge_work(x.entries.size());
       for (std::size_t i = 0; i < x.entries.size(); ++i) {
         const Value* other = y.find(x.entries[i].first, x.hashes[i]);
         if (other == nullptr) return false;
@@ -1024,9 +1094,11 @@ bool operator==(const Value& a, const Value& b) {
       return true;
     }
     case Tag::Set: {
+      detail::check_stack();
       const auto& x = detail::set_of(a);
       const auto& y = detail::set_of(b);
       if (x.used != y.used) return false;
+      detail::charge_work(x.used);
       bool equal = true;
       x.for_each([&](const Value& key, std::int64_t hash) {
         if (equal && !y.contains(key, hash)) equal = false;
@@ -1048,15 +1120,20 @@ bool operator==(const Value& a, const Value& b) {
       const auto& y = detail::iterator_of(b);
       if (x.is_view && y.is_view && x.type_name == y.type_name && x.type_name != "dict_values") {
         if (x.items.size() != y.items.size()) return false;
+        // Keys are unique and hashable, so each side is looked up by key (a dict_items
+        // element is a (key, value) tuple): linear, as CPython's view comparison is.
+        detail::charge_work(x.items.size());
+        const bool items = x.type_name == "dict_items";
+        auto key_of = [&](const Value& v) -> const Value& {
+          return items ? detail::seq_of(v)[0] : v;
+        };
+        detail::DictObject index;
+        for (const Value& other : y.items) {
+          index.insert(key_of(other), detail::hash_value(key_of(other)), other);
+        }
         for (const Value& item : x.items) {
-          bool found = false;
-          for (const Value& other : y.items) {
-            if (item == other) {
-              found = true;
-              break;
-            }
-          }
-          if (!found) return false;
+          const Value* found = index.find(key_of(item), detail::hash_value(key_of(item)));
+          if (found == nullptr || !(items ? *found == item : true)) return false;
         }
         return true;
       }

@@ -194,6 +194,22 @@ inline void account(std::size_t bytes) {
   }
 }
 
+/// The bytes a value holds, as the allocation budget counts them: its strs, big ints and
+/// containers, a shared object once. Iterative, so any depth is fine.
+std::size_t retained_bytes(const Value& v);
+
+/// push_back that first charges each growth of the vector's buffer to the evaluation's
+/// allocation budget: a temporary vector is bounded like the list it becomes.
+inline void push_counted(std::vector<Value>& v, Value item) {
+  if (v.size() == v.capacity()) {
+    std::size_t grown = v.capacity() < 8 ? 16 : v.capacity() * 2;
+    check_size(grown * sizeof(Value), "a list");
+    account(grown * sizeof(Value));
+    v.reserve(grown);
+  }
+  v.push_back(std::move(item));
+}
+
 /// Builds an hparams::Error of the given kind (wording lives with the caller's factory).
 [[noreturn]] void raise(ErrorKind kind, std::string message);
 

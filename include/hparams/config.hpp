@@ -32,6 +32,9 @@ struct LoadOptions {
   EvalLimits limits;
   /// The largest .cfg file read (a larger one is an IOError).
   std::size_t max_file_bytes = ini::Document::kDefaultMaxFileBytes;
+  /// What all the values of one file may hold together (`limits` bound each value); past it
+  /// the load stops with a MemoryError naming the key, so a small file cannot take gigabytes.
+  std::size_t max_values_bytes = std::size_t{512} << 20;
   /// A config whose values may be reused: an entry with the same section, key and text as
   /// one of its entries takes that value instead of being evaluated again (evaluation is
   /// pure, values immutable). It must outlive the load. A run resuming from a saved copy

@@ -45,7 +45,8 @@ enum class ErrorKind {
 };
 
 /// The two lines that show a position: `    LINE` and `    ^` under the column-th code point
-/// (tabs kept so that the caret lines up). Empty when `source_line` is.
+/// (tabs kept so that the caret lines up). A line longer than 160 characters is shown as a
+/// window around the column, cut ends marked `...`. Empty when `source_line` is.
 std::string show_position(std::string_view source_line, int column);
 
 /// Python's (or configparser's) name for `kind`, e.g. "TypeError".
@@ -60,7 +61,9 @@ struct SourceLocation {
 };
 
 /// The library's exception. `what()` is the one-line form
-/// `file:line:col: error: Kind in section.key: message`, omitting unknown parts.
+/// `file:line:col: error: Kind in section.key: message`, omitting unknown parts. A message
+/// longer than 2,000 bytes is cut, saying how long it was (an error never carries a huge
+/// value).
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message, SourceLocation where = {}, std::string key = {});
@@ -85,6 +88,7 @@ class Error : public std::runtime_error {
   std::string report(std::string_view source_line) const;
 
  private:
+  Error(ErrorKind kind, std::string message, SourceLocation where, std::string key, int);
   static std::string compose(ErrorKind kind, const std::string& message,
                              const SourceLocation& where, const std::string& key);
   ErrorKind kind_;

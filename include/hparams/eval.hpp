@@ -38,6 +38,9 @@ Value evaluate(std::string_view text, const EvalLimits& limits = {});
 struct Evaluation {
   Value value;
   bool raw_text = false;
+  /// Bytes the evaluation allocated, temporaries included (an upper bound of what `value`
+  /// holds; 0 for the literals evaluate_literal() handles).
+  std::size_t allocated_bytes = 0;
 };
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits = {});
 

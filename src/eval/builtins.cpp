@@ -349,7 +349,7 @@ Value b_enumerate(Interpreter& in, Args& a) {
     counter = Value(ValueAccess::small(counter));
   std::vector<Value> items;
   in.iterate(*iterable, [&](const Value& v) {
-    items.push_back(make_tuple({counter, v}));
+    push_counted(items, make_tuple({counter, v}));
     counter = int_add(counter, Value(1));
     return true;
   });
@@ -682,6 +682,7 @@ Value b_zip(Interpreter& in, Args& a) {
     }
   }
   std::vector<Value> rows;
+  account(shortest * sizeof(Value));
   rows.reserve(shortest);
   for (std::size_t r = 0; r < shortest; ++r) {
     std::vector<Value> row;
@@ -786,6 +787,8 @@ Value call_builtin(Interpreter& in, int id, Args& a) {
 
 void sort_values(Interpreter& in, std::vector<Value>& items, const Value& key, bool reverse) {
   std::size_t n = items.size();
+  // The sort's own temporaries: an index per element, and the keys when there is a key.
+  account(n * (sizeof(std::size_t) + (key.is_none() ? 0 : sizeof(Value))));
   std::vector<Value> keys;
   if (!key.is_none()) {
     keys.reserve(n);

@@ -8,6 +8,7 @@
 #include "eval/interpreter.hpp"
 #include "eval/numbers.hpp"
 #include "eval/unicode.hpp"
+#include "stack_guard.hpp"
 #include "value_impl.hpp"
 
 namespace hparams {
@@ -15,7 +16,7 @@ namespace {
 
 bool contains_opaque(const Value& v, int depth = 0) {
   using detail::Tag;
-  if (depth > 1000) return false;
+  detail::check_stack();
   switch (detail::tag_of(v)) {
     case Tag::Callable:
       return true;
@@ -240,27 +241,32 @@ Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
     throw Error(ErrorKind::SyntaxError, "source code string cannot contain null bytes",
                 SourceLocation{"", 1, 1});
   }
-  // Each thread keeps its tree's buffers between values: loading a config parses many.
+  // Each thread keeps its tree's buffers between values (loading a config parses many), but
+  // not the buffers of a huge one.
   thread_local detail::Ast ast;
+  struct Reset {
+    ~Reset() {
+      ast.clear();
+      if (ast.nodes.capacity() > (std::size_t{1} << 16)) ast = detail::Ast();
+    }
+  } reset;
+  // The raw text is a value too, and so bounded like any str.
+  auto raw = [&] {
+    if (text.size() > detail::kMaxValueBytes) {
+      throw Error(ErrorKind::MemoryError, "a value's raw text exceeds the sandbox limit of 64 MiB",
+                  SourceLocation{"", 1, 1});
+    }
+    return Evaluation{detail::make_str(std::string(text), length, ascii), true, text.size()};
+  };
   try {
     detail::parse_expression(text, ast);
-    if (certain_name_error(ast)) {
-      ast.clear();
-      return {detail::make_str(std::string(text), length, ascii), true};
-    }
+    if (certain_name_error(ast)) return raw();
     detail::Interpreter interpreter(ast, limits);
     Value value = interpreter.run();
-    if (interpreter.made_opaque() && contains_opaque(value)) {
-      ast.clear();
-      return {detail::make_str(std::string(text), length, ascii), true};
-    }
-    ast.clear();
-    return {std::move(value), false};
+    if (interpreter.made_opaque() && contains_opaque(value)) return raw();
+    return {std::move(value), false, interpreter.allocated()};
   } catch (const Error& e) {
-    ast.clear();
-    if (e.kind() == ErrorKind::NameError) {
-      return {detail::make_str(std::string(text), length, ascii), true};
-    }
+    if (e.kind() == ErrorKind::NameError) return raw();
     throw;
   }
 }

@@ -6,7 +6,9 @@
 #include <cmath>
 
 #include "eval/numbers.hpp"
+#include "eval/search.hpp"
 #include "eval/unicode.hpp"
+#include "stack_guard.hpp"
 
 namespace hparams::detail {
 namespace {
@@ -349,8 +351,8 @@ bool contains(Interpreter& in, const Value& container, const Value& item) {
         raise(ErrorKind::TypeError,
               "'in <string>' requires string as left operand, not " + type_of(item));
       }
-      in.charge(str_of(container).size() / 64);
-      return str_of(container).find(str_of(item)) != std::string::npos;
+      in.charge(str_of(container).size() / 256 + 1);
+      return find_bytes(str_of(container), str_of(item)) != kNotFound;
     }
     case Tag::List:
     case Tag::Tuple:
@@ -614,12 +616,15 @@ Value Interpreter::run() {
     explicit Scope(AllocationBudget* b) { t_allocation_budget = b; }
     ~Scope() { t_allocation_budget = saved; }
   } scope(&budget);
-  return eval(ast_.root);
+  Value out = eval(ast_.root);
+  allocated_ = budget.used;
+  return out;
 }
 
 Value Interpreter::eval(std::uint32_t index) {
   const Node& n = ast_.nodes[index];
   charge(1);
+  check_stack();
   try {
     return eval_node(n);
   } catch (const Error& e) {
@@ -912,6 +917,7 @@ void Interpreter::bind(std::uint32_t target, const Value& value) {
 void Interpreter::run_comprehension(const Node& n, std::uint32_t clause,
                                     const Value* first_iterable, const std::function<bool()>& emit,
                                     bool& stop) {
+  check_stack();  // one level per `for` clause, and CPython takes thousands of them
   const Node& c = ast_.nodes[ast_.kid(n, clause)];
   Value iterable =
       (clause == n.extra && first_iterable != nullptr) ? *first_iterable : eval(ast_.kid(c, 1));
@@ -945,8 +951,7 @@ Value Interpreter::eval_comprehension(const Node& n) {
     run_comprehension(
         n, n.extra, nullptr,
         [&] {
-          items.push_back(eval(ast_.kid(n, 0)));
-          check_size(items.size() * sizeof(Value), "a list");
+          push_counted(items, eval(ast_.kid(n, 0)));
           return true;
         },
         stop);
@@ -1086,8 +1091,7 @@ std::vector<Value> Interpreter::to_vector(const Value& iterable) {
   if (is_seq(iterable)) return seq_of(iterable);
   std::vector<Value> out;
   iterate(iterable, [&](const Value& v) {
-    out.push_back(v);
-    if ((out.size() & 0xFFF) == 0) check_size(out.size() * sizeof(Value), "a sequence");
+    push_counted(out, v);
     return true;
   });
   return out;

@@ -41,6 +41,8 @@ class Interpreter {
   Value run();
   /// Whether a function, type or iterator was created (then the result needs a look).
   bool made_opaque() const { return made_opaque_; }
+  /// What run() allocated, temporaries included (charged to the budget).
+  std::size_t allocated() const { return allocated_; }
 
   // ---- services for builtins and methods ----
   /// Spends `steps` of the budget (TimeoutError when it runs out).
@@ -73,6 +75,7 @@ class Interpreter {
   const Ast& ast_;
   EvalLimits limits_;
   std::uint64_t steps_ = 0;
+  std::size_t allocated_ = 0;
   bool made_opaque_ = false;
   std::vector<std::pair<std::uint32_t, Value>> scope_;  // comprehension variables, innermost last
 };

@@ -1,18 +1,25 @@
 // Recursive descent over Python 3.11's expression grammar (eval mode), one function per rule.
 // Everything outside the value language is a SyntaxError here, before anything is evaluated.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
 #include "eval/ast.hpp"
 #include "eval/lexer.hpp"
+#include "stack_guard.hpp"
 #include "value_impl.hpp"
 
 namespace hparams::detail {
 namespace {
 
-// Unary operators, `not`, `**` exponents and conditional expressions nest the parser's
-// recursion; brackets are bounded by the lexer (200, as in CPython's tokenizer).
-constexpr int kMaxNesting = 200;
+// CPython 3.11 compiles a tree up to about 3,000 levels deep: its recursion limit of 1,000
+// times its compiler's scale of 3, less the frames in use when eval is called. About 2,990
+// `[0]` links after `'a'` evaluate, or 1,495 `.upper()` links (two levels each), or 2,990
+// unary minus signs, and 20,000 are "RecursionError: maximum recursion depth exceeded during
+// compilation". Here the limit is a fixed depth of 3,000 (a constant is one level). Brackets
+// are bounded by the lexer (200, as in CPython's tokenizer); flat chains (a + b + ...,
+// comparisons, and/or) are one level here and are evaluated without recursion.
+constexpr std::uint32_t kMaxDepth = 3000;
 
 class Parser {
  public:
@@ -27,15 +34,21 @@ class Parser {
   }
 
  private:
+  // One level of the parser's recursion (unary operators, `not`, `**`, conditional
+  // expressions, comprehensions): each makes the tree at least one level deeper.
   struct Nest {
     Parser& p;
     Nest(Parser& parser, const Token& at) : p(parser) {
-      if (++p.nesting_ > kMaxNesting) {
-        p.fail_at(at, "expression nested too deeply (more than 200 levels)");
-      }
+      check_stack();
+      if (++p.nesting_ > kMaxDepth) p.too_deep(at.line, at.column);
     }
     ~Nest() { --p.nesting_; }
   };
+
+  [[noreturn]] void too_deep(int line, int column) {
+    throw Error(ErrorKind::RecursionError, "maximum recursion depth exceeded during compilation",
+                SourceLocation{"", line, column});
+  }
 
   // Where a node starts; copying a whole Token (with its literal) per grammar level is costly.
   struct Pos {
@@ -108,7 +121,15 @@ class Parser {
       if (kids[i] != kNoNode || kind == NodeKind::Slice) ast_.kids.push_back(kids[i]);
     }
     node.count = static_cast<std::uint32_t>(ast_.kids.size() - node.first);
+    // The tree's depth, which the evaluator's recursion follows; postfix chains are built
+    // by a loop, so this is where their length is bounded.
+    std::uint32_t depth = 1;
+    for (std::uint32_t i = node.first; i < node.first + node.count; ++i) {
+      if (ast_.kids[i] != kNoNode) depth = std::max(depth, depth_[ast_.kids[i]] + 1);
+    }
+    if (depth > kMaxDepth) too_deep(at.line, at.column);
     ast_.nodes.push_back(node);
+    depth_.push_back(depth);
     return static_cast<std::uint32_t>(ast_.nodes.size() - 1);
   }
 
@@ -701,7 +722,8 @@ class Parser {
 
   Lexer lexer_;
   Ast& ast_;
-  int nesting_ = 0;
+  std::uint32_t nesting_ = 0;
+  std::vector<std::uint32_t> depth_;  // of each node of ast_.nodes
   std::unordered_map<std::string, std::uint32_t> interned_;
 };
 

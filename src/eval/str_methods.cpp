@@ -5,6 +5,7 @@
 
 #include "eval/interpreter.hpp"
 #include "eval/numbers.hpp"
+#include "eval/search.hpp"
 #include "eval/unicode.hpp"
 
 namespace hparams::detail {
@@ -49,7 +50,42 @@ using U32 = std::u32string;
 
 Value str_value(const U32& s) { return make_str(from_u32(s)); }
 
-U32 u32_of(const Value& v) { return to_u32(str_of(v)); }
+// The code points of a str, charged to the budgets (a 64 MiB str takes 256 MiB this way).
+U32 u32_of(const Value& v) {
+  account(str_of(v).size() * sizeof(char32_t));
+  return to_u32(str_of(v));
+}
+
+const StrObject& str_object(const Value& v) { return ValueAccess::as<StrObject>(v); }
+
+// The byte offset of code point `index` (0 <= index; past the end is the end).
+std::size_t byte_at(const StrObject& s, std::int64_t index) {
+  if (index <= 0) return 0;
+  if (static_cast<std::size_t>(index) >= s.length) return s.utf8.size();
+  if (s.ascii) return static_cast<std::size_t>(index);
+  std::size_t pos = 0;
+  for (std::int64_t seen = 0; pos < s.utf8.size(); ++pos) {
+    if ((static_cast<unsigned char>(s.utf8[pos]) & 0xC0) != 0x80 && seen++ == index) break;
+  }
+  return pos;
+}
+
+// The code point index of byte offset `byte` (a character boundary).
+std::int64_t index_at(const StrObject& s, std::size_t byte) {
+  if (s.ascii) return static_cast<std::int64_t>(byte);
+  std::int64_t index = 0;
+  for (std::size_t pos = 0; pos < byte; ++pos) {
+    if ((static_cast<unsigned char>(s.utf8[pos]) & 0xC0) != 0x80) ++index;
+  }
+  return index;
+}
+
+// Scanning bytes is cheap: one step per 256 of them.
+void charge_scan(Interpreter& in, std::size_t bytes) { in.charge(bytes / 256 + 1); }
+
+Value bytes_value(std::string_view s, std::size_t begin, std::size_t end) {
+  return make_str(std::string(s.substr(begin, end - begin)));
+}
 
 const Value& str_arg(const Value& v, const char* fn) {
   if (tag_of(v) != Tag::Str) {
@@ -87,13 +123,6 @@ void span_args(const Args& a, std::size_t first, std::int64_t length, std::int64
   get(first + 1, end);
 }
 
-std::int64_t find_in(const U32& hay, const U32& needle, std::int64_t start, std::int64_t end) {
-  if (end - start < static_cast<std::int64_t>(needle.size())) return -1;
-  auto pos =
-      hay.substr(0, static_cast<std::size_t>(end)).find(needle, static_cast<std::size_t>(start));
-  return pos == U32::npos ? -1 : static_cast<std::int64_t>(pos);
-}
-
 Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
   a.only_keywords({"sep", "maxsplit"});
   a.expect_count(0, 2);
@@ -120,12 +149,12 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
         while (i < n && is_space(s[i])) ++i;
         if (i >= n) break;
         if (static_cast<std::int64_t>(parts.size()) == maxsplit) {
-          parts.push_back(str_value(s.substr(i)));  // the rest keeps its trailing space
+          push_counted(parts, str_value(s.substr(i)));  // the rest keeps its trailing space
           break;
         }
         std::size_t j = i;
         while (j < n && !is_space(s[j])) ++j;
-        parts.push_back(str_value(s.substr(i, j - i)));
+        push_counted(parts, str_value(s.substr(i, j - i)));
         i = j;
       }
     } else {
@@ -134,13 +163,13 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
         while (i >= 0 && is_space(s[static_cast<std::size_t>(i)])) --i;
         if (i < 0) break;
         if (static_cast<std::int64_t>(parts.size()) == maxsplit) {
-          parts.push_back(str_value(s.substr(0, static_cast<std::size_t>(i) + 1)));
+          push_counted(parts, str_value(s.substr(0, static_cast<std::size_t>(i) + 1)));
           break;
         }
         std::int64_t j = i;
         while (j >= 0 && !is_space(s[static_cast<std::size_t>(j)])) --j;
-        parts.push_back(
-            str_value(s.substr(static_cast<std::size_t>(j + 1), static_cast<std::size_t>(i - j))));
+        push_counted(parts, str_value(s.substr(static_cast<std::size_t>(j + 1),
+                                               static_cast<std::size_t>(i - j))));
         i = j;
       }
       std::reverse(parts.begin(), parts.end());
@@ -148,28 +177,30 @@ Value split(Interpreter& in, const Value& self, Args& a, bool from_right) {
     return make_list(std::move(parts));
   }
   if (tag_of(*sep_v) != Tag::Str) must_be_str(*sep_v);
-  U32 sep = u32_of(*sep_v);
+  std::string_view bytes = str_of(self), sep = str_of(*sep_v);
   if (sep.empty()) raise(ErrorKind::ValueError, "empty separator");
+  charge_scan(in, bytes.size());
   if (!from_right) {
     std::size_t i = 0;
     while (static_cast<std::int64_t>(parts.size()) < maxsplit) {
-      auto j = s.find(sep, i);
-      if (j == U32::npos) break;
-      parts.push_back(str_value(s.substr(i, j - i)));
+      std::size_t j = find_bytes(bytes, sep, i);
+      if (j == kNotFound) break;
+      push_counted(parts, bytes_value(bytes, i, j));
       i = j + sep.size();
     }
-    parts.push_back(str_value(s.substr(i)));
+    push_counted(parts, bytes_value(bytes, i, bytes.size()));
   } else {
-    std::size_t end = s.size();
+    ReverseSearch search(sep);
+    std::size_t end = bytes.size();
     std::int64_t splits = 0;
-    while (splits < maxsplit && end >= sep.size()) {
-      auto j = s.rfind(sep, end - sep.size());
-      if (j == U32::npos) break;
-      parts.push_back(str_value(s.substr(j + sep.size(), end - j - sep.size())));
+    while (splits < maxsplit) {
+      std::size_t j = search.find(bytes, end);
+      if (j == kNotFound) break;
+      push_counted(parts, bytes_value(bytes, j + sep.size(), end));
       end = j;
       ++splits;
     }
-    parts.push_back(str_value(s.substr(0, end)));
+    push_counted(parts, bytes_value(bytes, 0, end));
     std::reverse(parts.begin(), parts.end());
   }
   return make_list(std::move(parts));
@@ -218,35 +249,55 @@ Value replace(Interpreter& in, const Value& self, Args& a) {
       raise(ErrorKind::OverflowError, "Python int too large to convert to C ssize_t");
   }
   if (count < 0) count = INT64_MAX;
-  U32 s = u32_of(self), old = u32_of(a.pos[0]), rep = u32_of(a.pos[1]);
-  U32 out;
+  std::string_view s = str_of(self), old = str_of(a.pos[0]), rep = str_of(a.pos[1]);
+  charge_scan(in, s.size());
+  std::string out;
+  auto grow = [&](std::size_t more) {
+    check_size(out.size() + more, "a str");
+    if (out.size() + more > out.capacity()) {
+      std::size_t grown = std::max(out.size() + more, out.capacity() * 2);
+      account(grown);
+      out.reserve(grown);
+    }
+  };
+  std::int64_t done = 0;
   if (old.empty()) {
     // Inserts the replacement before every character and at the end.
-    std::int64_t done = 0;
-    for (std::size_t i = 0; i <= s.size(); ++i) {
+    std::size_t i = 0;
+    while (true) {
       if (done < count) {
+        grow(rep.size());
         out += rep;
         ++done;
       }
-      if (i < s.size()) out += s[i];
-      check_size(out.size() * 4, "a str");
+      if (i >= s.size()) break;
+      std::size_t next = i;
+      decode_utf8(s, next);
+      grow(next - i);
+      out.append(s.substr(i, next - i));
+      i = next;
+      if (done >= count) {
+        grow(s.size() - i);
+        out.append(s.substr(i));
+        break;
+      }
     }
   } else {
     std::size_t i = 0;
-    std::int64_t done = 0;
     while (done < count) {
-      auto j = s.find(old, i);
-      if (j == U32::npos) break;
-      out.append(s, i, j - i);
+      std::size_t j = find_bytes(s, old, i);
+      if (j == kNotFound) break;
+      grow(j - i + rep.size());
+      out.append(s.substr(i, j - i));
       out += rep;
       i = j + old.size();
       ++done;
-      check_size(out.size() * 4, "a str");
     }
-    out.append(s, i, U32::npos);
+    grow(s.size() - i);
+    out.append(s.substr(i));
   }
-  in.charge(out.size() / 16);
-  return str_value(out);
+  in.charge(out.size() / 256);
+  return make_str(std::move(out));
 }
 
 Value strip(const Value& self, Args& a, bool left, bool right, const char* fn) {
@@ -259,7 +310,11 @@ Value strip(const Value& self, Args& a, bool left, bool right, const char* fn) {
     if (tag_of(a.pos[0]) != Tag::Str) str_arg(a.pos[0], fn);
     chars = u32_of(a.pos[0]);
   }
-  auto strip_it = [&](char32_t c) { return whitespace ? is_space(c) : chars.find(c) != U32::npos; };
+  // A sorted set of the characters: a long `chars` costs n log n once, not once per character.
+  std::sort(chars.begin(), chars.end());
+  auto strip_it = [&](char32_t c) {
+    return whitespace ? is_space(c) : std::binary_search(chars.begin(), chars.end(), c);
+  };
   std::size_t b = 0, e = s.size();
   if (left) {
     while (b < e && strip_it(s[b])) ++b;
@@ -270,21 +325,24 @@ Value strip(const Value& self, Args& a, bool left, bool right, const char* fn) {
   return str_value(s.substr(b, e - b));
 }
 
-Value starts_ends(const Value& self, Args& a, bool starts) {
+Value starts_ends(Interpreter& in, const Value& self, Args& a, bool starts) {
   a.no_keywords();
   a.expect_count(1, 3);
-  U32 s = u32_of(self);
+  const StrObject& so = str_object(self);
   std::int64_t start = 0, end = 0;
-  span_args(a, 1, static_cast<std::int64_t>(s.size()), start, end);
+  span_args(a, 1, static_cast<std::int64_t>(so.length), start, end);
+  const std::size_t b = byte_at(so, start), e = byte_at(so, end);
+  const std::string_view s = so.utf8;
+  // Bytes of valid UTF-8 that match start and end on character boundaries.
   auto test = [&](const Value& affix) {
-    U32 x = u32_of(affix);
-    if (end - start < static_cast<std::int64_t>(x.size())) {
+    const StrObject& x = str_object(affix);
+    in.charge(x.utf8.size() / 256 + 1);
+    if (start > static_cast<std::int64_t>(so.length) ||
+        end - start < static_cast<std::int64_t>(x.length)) {
       return false;
     }
-    if (start > static_cast<std::int64_t>(s.size())) return false;
-    if (static_cast<std::int64_t>(x.size()) > end - start) return false;
-    auto pos = starts ? static_cast<std::size_t>(start) : static_cast<std::size_t>(end) - x.size();
-    return s.compare(pos, x.size(), x) == 0;
+    if (x.utf8.size() > e - b) return false;
+    return s.substr(starts ? b : e - x.utf8.size(), x.utf8.size()) == x.utf8;
   };
   const Value& arg = a.pos[0];
   const char* fn = starts ? "startswith" : "endswith";
@@ -368,27 +426,33 @@ Value case_map(const Value& self, Args& a, int which) {
   return str_value(out);
 }
 
-Value count_or_find(const Value& self, Args& a, bool count) {
+Value count_or_find(Interpreter& in, const Value& self, Args& a, bool count) {
   a.no_keywords();
   a.expect_count(1, 3);
   if (tag_of(a.pos[0]) != Tag::Str) must_be_str(a.pos[0]);
-  U32 s = u32_of(self), sub = u32_of(a.pos[0]);
+  const StrObject& so = str_object(self);
+  const StrObject& sub = str_object(a.pos[0]);
   std::int64_t start = 0, end = 0;
-  auto n = static_cast<std::int64_t>(s.size());
+  auto n = static_cast<std::int64_t>(so.length);
   span_args(a, 1, n, start, end);
   if (!count) {
-    if (start > n) return Value(-1);
-    return Value(find_in(s, sub, start, end));
+    if (start > n || end - start < static_cast<std::int64_t>(sub.length)) return Value(-1);
+  } else {
+    if (start > n || end < start) return Value(0);
+    if (sub.utf8.empty()) return Value(end - start + 1);
   }
-  if (start > n || end < start) return Value(0);
-  if (sub.empty()) return Value(end - start + 1);
+  const std::size_t b = byte_at(so, start), e = byte_at(so, end);
+  const std::string_view hay = std::string_view(so.utf8).substr(0, e);
+  charge_scan(in, e - b);
+  if (!count) {
+    std::size_t at = find_bytes(hay, sub.utf8, b);
+    return Value(at == kNotFound ? -1 : index_at(so, at));
+  }
   std::int64_t found = 0;
-  std::int64_t i = start;
-  while (true) {
-    std::int64_t j = find_in(s, sub, i, end);
-    if (j < 0) break;
-    ++found;
-    i = j + static_cast<std::int64_t>(sub.size());
+  for (std::size_t i = b;; ++found) {
+    std::size_t j = find_bytes(hay, sub.utf8, i);
+    if (j == kNotFound) break;
+    i = j + sub.utf8.size();
   }
   return Value(found);
 }
@@ -496,17 +560,17 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
     case kRstrip:
       return strip(self, a, false, true, "rstrip");
     case kStartswith:
-      return starts_ends(self, a, true);
+      return starts_ends(in, self, a, true);
     case kEndswith:
-      return starts_ends(self, a, false);
+      return starts_ends(in, self, a, false);
     case kFormat:
       return str_format(in, self, a);
     case kZfill:
       return zfill(self, a);
     case kStrCount:
-      return count_or_find(self, a, true);
+      return count_or_find(in, self, a, true);
     case kFind:
-      return count_or_find(self, a, false);
+      return count_or_find(in, self, a, false);
     case kSeqIndex:
       return seq_index(in, self, a);
     case kSeqCount:

@@ -67,13 +67,23 @@ int column_of(std::string_view s, std::size_t line_start, std::size_t pos) {
 }
 
 std::string quote(std::string_view line) {
-  // configparser quotes the offending line with repr().
+  // configparser quotes the offending line with repr(); a long line is cut (on a character
+  // boundary), so that an error never echoes megabytes.
+  constexpr std::size_t kShown = 120;
+  std::string_view shown = line;
+  if (shown.size() > kShown) {
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    shown = line.substr(0, cut);
+  }
   std::string out = "'";
-  for (char c : line) {
+  for (char c : shown) {
     if (c == '\'' || c == '\\') out += '\\';
     out += c;
   }
-  return out + "'";
+  out += "'";
+  if (shown.size() < line.size()) out += "... (" + std::to_string(line.size()) + " bytes)";
+  return out;
 }
 
 }  // namespace
