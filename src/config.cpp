@@ -108,6 +108,20 @@ struct Config::Impl {
   };
   ini::Document document;
   std::vector<Item> items;  // every section's own entries, section after section
+  // [DEFAULT] values that did not evaluate, by item index (items of DEFAULT come first), and
+  // the warnings that say so.
+  std::vector<std::pair<std::uint32_t, Error>> failed_defaults;
+  std::vector<Error> warnings;
+
+  const Value& value_of(const Item& i) const {
+    if (!failed_defaults.empty()) {
+      auto index = static_cast<std::uint32_t>(&i - items.data());
+      for (const auto& [failed, error] : failed_defaults) {
+        if (failed == index) throw error;
+      }
+    }
+    return i.value;
+  }
   std::vector<std::unique_ptr<SectionView>> sections;  // without DEFAULT
   SectionView defaults;                                // index kDefaults
   std::unordered_map<std::string_view, std::uint32_t> section_index;
@@ -343,8 +357,12 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     error_lines.emplace_back(doc.line_text(where.line));
   };
 
+  // Errors of [DEFAULT] values wait until it is known which sections inherit them.
+  std::vector<std::pair<std::uint32_t, Error>> default_errors;
+  bool evaluating_defaults = false;
+
   auto evaluate_entry = [&](const ini::Section& section, const ini::Entry& entry) -> Value {
-    if (exhausted) return Value();
+    if (exhausted || !options.evaluate) return Value();
     if (const Value* v = reused(section, entry)) return *v;
     // The key `name` is always its raw text (the run name, a model name...).
     if (entry.key == "name") {
@@ -385,6 +403,12 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
       return v;
     } catch (const Error& e) {
       SourceLocation where = doc.locate(entry, e.location().line, e.location().column);
+      if (evaluating_defaults) {
+        default_errors.emplace_back(
+            static_cast<std::uint32_t>(position),
+            Error(e.kind(), e.message(), where, "DEFAULT." + std::string(entry.key)));
+        return Value();
+      }
       errors.emplace_back(e.kind(), e.message(), where,
                           section.name + "." + std::string(entry.key));
       error_lines.emplace_back(doc.line_text(where.line));
@@ -400,10 +424,12 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   impl->defaults.section = default_section != nullptr ? default_section : &kNoDefaults;
   impl->defaults.id = Impl::kDefaults;
   impl->defaults.begin = 0;
+  evaluating_defaults = true;
   for (const ini::Entry& entry : impl->defaults.section->entries) {
     impl->items.push_back({&entry, evaluate_entry(*impl->defaults.section, entry)});
     ++position;
   }
+  evaluating_defaults = false;
   impl->defaults.end = static_cast<std::uint32_t>(impl->items.size());
   impl->view_of.assign(doc.sections().size(), Impl::kDefaults);
   impl->section_index.reserve(doc.sections().size());
@@ -425,12 +451,52 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     impl->section_index.emplace(section.name, id);
     impl->sections.push_back(std::move(view));
   }
-  if (!errors.empty()) throw ErrorList(std::move(errors), std::move(error_lines));
   impl->build_index();
+  // A bad [DEFAULT] value is an error of every section that inherits it (named there, placed
+  // at the [DEFAULT] line); inherited by none, it is only a warning.
+  for (auto& [index, error] : default_errors) {
+    const std::string_view key = impl->items[index].entry->key;
+    bool inherited = false;
+    for (const auto& view : impl->sections) {
+      if (impl->own(view->id, key) != nullptr) continue;
+      inherited = true;
+      errors.emplace_back(error.kind(), error.message(), error.location(),
+                          view->section->name + "." + std::string(key));
+      error_lines.emplace_back(doc.line_text(error.location().line));
+    }
+    if (!inherited) {
+      impl->warnings.push_back(Error(error.kind(),
+                                     error.message() + " (no section inherits this [DEFAULT] "
+                                                       "value, so it is not an error of the file)",
+                                     error.location(), error.key()));
+    }
+    impl->failed_defaults.emplace_back(index, std::move(error));
+  }
+  if (!errors.empty()) {
+    if (!default_errors.empty()) {
+      // File order, as the errors of one pass are reported.
+      std::vector<std::size_t> order(errors.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return errors[a].location().line < errors[b].location().line;
+      });
+      std::vector<Error> sorted_errors;
+      std::vector<std::string> sorted_lines;
+      for (std::size_t i : order) {
+        sorted_errors.push_back(std::move(errors[i]));
+        sorted_lines.push_back(std::move(error_lines[i]));
+      }
+      errors = std::move(sorted_errors);
+      error_lines = std::move(sorted_lines);
+    }
+    throw ErrorList(std::move(errors), std::move(error_lines));
+  }
   return Config(std::move(impl));
 }
 
 const ini::Document& Config::document() const noexcept { return impl_->document; }
+ini::Document Config::release_document() && { return std::move(impl_->document); }
+const std::vector<Error>& Config::warnings() const noexcept { return impl_->warnings; }
 const std::string& Config::file() const noexcept { return impl_->document.file(); }
 
 std::vector<std::string> Config::sections() const {
@@ -456,7 +522,7 @@ std::vector<std::string> Config::keys(std::string_view section) const {
 }
 
 const Value* Config::find(std::string_view key) const {
-  if (const Item* i = impl_->lookup(key)) return &i->value;
+  if (const Item* i = impl_->lookup(key)) return &impl_->value_of(*i);
   // A section name alone: the section as a dict.
   if (const Impl::SectionView* s = impl_->section(key)) {
     std::call_once(s->dict_once, [&] { s->dict = section_dict(s->section->name); });
@@ -469,7 +535,7 @@ const Value* Config::find(std::string_view section, std::string_view key) const 
   const Impl::SectionView* s = section == "DEFAULT" ? &impl_->defaults : impl_->section(section);
   if (s == nullptr) return nullptr;
   const Item* i = impl_->item(*s, key);
-  return i == nullptr ? nullptr : &i->value;
+  return i == nullptr ? nullptr : &impl_->value_of(*i);
 }
 
 const Value& Config::at(std::string_view key) const {
@@ -517,7 +583,7 @@ Value Config::section_dict(std::string_view section) const {
   }
   std::vector<std::pair<Value, Value>> entries;
   impl_->for_each(*s, [&](const Item& i) {
-    entries.emplace_back(detail::make_str(std::string(i.entry->key)), i.value);
+    entries.emplace_back(detail::make_str(std::string(i.entry->key)), impl_->value_of(i));
   });
   return Value::dict(std::move(entries));
 }

@@ -35,6 +35,9 @@ struct LoadOptions {
   /// What all the values of one file may hold together (`limits` bound each value); past it
   /// the load stops with a MemoryError naming the key, so a small file cannot take gigabytes.
   std::size_t max_values_bytes = std::size_t{512} << 20;
+  /// False reads names only: every value is None and nothing is evaluated (to resolve
+  /// names before the values are known, as run overrides are).
+  bool evaluate = true;
   /// A config whose values may be reused: an entry with the same section, key and text as
   /// one of its entries takes that value instead of being evaluated again (evaluation is
   /// pure, values immutable). It must outlive the load. A run resuming from a saved copy
@@ -42,6 +45,12 @@ struct LoadOptions {
   const Config* reuse = nullptr;
 };
 
+/// A loaded .cfg file.
+///
+/// `[DEFAULT]` values are values through the sections that inherit them, as in the original:
+/// a bad `[DEFAULT]` value that some section inherits is an error of that section's key
+/// (`train.root`, placed at the `[DEFAULT]` line); one that every section overrides is not an
+/// error of the file, only a warning (warnings()), and reading it throws its error.
 class Config {
  public:
   /// Reads, parses and evaluates a file. Throws IOError, or ErrorList with every error.
@@ -58,6 +67,12 @@ class Config {
 
   const ini::Document& document() const noexcept;
   const std::string& file() const noexcept;
+  /// The document, taken out of the config (which is then unusable): to edit a document
+  /// whose names were resolved without evaluation.
+  ini::Document release_document() &&;
+  /// What is wrong but not an error of the file: `[DEFAULT]` values that do not evaluate
+  /// and that no section inherits.
+  const std::vector<Error>& warnings() const noexcept;
 
   /// Section names in file order, without DEFAULT.
   std::vector<std::string> sections() const;
@@ -68,7 +83,8 @@ class Config {
 
   /// The value of `key`: "section.key", or an unqualified key (from DEFAULT, or the one
   /// section that has it; ambiguous is a LookupError listing the candidates). Names also
-  /// match in normalised form (lower-case, non-alphanumerics as '_'). nullptr if absent.
+  /// match in normalised form (lower-case, non-alphanumerics as '_'). nullptr if absent; a
+  /// `[DEFAULT]` value that did not evaluate (see warnings()) throws its error.
   const Value* find(std::string_view key) const;
   const Value* find(std::string_view section, std::string_view key) const;
   /// As find(), but a missing key is a LookupError with a "did you mean" hint.

@@ -89,6 +89,21 @@ class Document {
   /// them) to the file: continuation lines start where they start in the file.
   SourceLocation locate(const Entry& entry, int line_in_value, int column_in_value) const;
 
+  /// One change: a new value text for an entry of `section`, which the section has (or, with
+  /// `add`, gets as a new line after its last entry: how a section overrides a key it
+  /// inherits from DEFAULT).
+  struct Edit {
+    std::string section;
+    std::string key;
+    std::string text;
+    bool add = false;
+  };
+  /// Applies several edits and re-reads the document once (set_value() and add_value() are
+  /// single edits). Edits of one section are applied in order. LookupError when an edited
+  /// entry or section does not exist, DuplicateOptionError when an added key does; nothing
+  /// is changed then.
+  void edit(std::span<const Edit> edits);
+
   /// Replaces the value text of an existing entry (the rest of the file is untouched) and
   /// re-reads the document. A multi-line `text` is written with continuation lines indented.
   /// Throws LookupError when the entry does not exist.

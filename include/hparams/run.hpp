@@ -13,8 +13,10 @@
 // The first launch of a run name saves `<project>/logs-<name>/hparams-<name>.cfg` atomically
 // (the user's file byte for byte, overrides edited in place); every later launch loads that
 // copy instead. Processes starting the same new run at once agree through a lock file: one
-// creates the copy, the others load it. A process whose RANK (or SLURM_PROCID,
-// OMPI_COMM_WORLD_RANK) is not 0 never writes; it waits for rank 0's copy.
+// creates the copy, the others load it. A process whose rank (RANK, SLURM_PROCID,
+// OMPI_COMM_WORLD_RANK) is not 0 never decides: it waits for rank 0's copy of this launch,
+// from the shared file system, or from the backup destination on a machine that does not
+// share rank 0's file system.
 #pragma once
 
 #include <chrono>
@@ -41,11 +43,14 @@ struct Override {
 
 /// Parses one override. ConfigError when it has no '=' or no key.
 Override parse_override(std::string_view argument);
-/// Whether a command-line argument is an override: an optional `--`/`~~`, then a dotted
-/// `section.key` without spaces, then '='. Other arguments belong to the program.
+/// Whether a command-line argument is an override: an optional `--`, then a dotted
+/// `section.key` without spaces, then '='; or the original's `~~key=value`, whose key may be
+/// bare (a [DEFAULT] key, or the one section's that has it). Other arguments belong to the
+/// program.
 bool is_override(std::string_view argument);
 /// Removes the overrides from argv[1..argc) (argc is updated, argv[argc] becomes nullptr, the
-/// order of the other arguments is kept) and returns them.
+/// order of the other arguments is kept) and returns them. ConfigError for an override the
+/// shell split (`model.lr = 1e-3`, `model.lr= 1e-3`), which must not stay in argv unnoticed.
 std::vector<Override> take_overrides(int& argc, char** argv);
 
 /// One override as applied to a document.
@@ -55,6 +60,13 @@ struct AppliedOverride {
   std::string value;    ///< the new value text
   bool added = false;   ///< the section inherited the key from DEFAULT and now has its own
 };
+/// Where overrides go in `config` (loaded with or without evaluation, see
+/// LoadOptions::evaluate): each value is checked by evaluating it alone. Same rules and errors
+/// as apply_overrides(), nothing edited.
+std::vector<AppliedOverride> resolve_overrides(const Config& config,
+                                               const std::vector<Override>& overrides);
+/// Edits resolved overrides into `document` (one re-read).
+void edit_overrides(ini::Document& document, const std::vector<AppliedOverride>& applied);
 /// Applies overrides to `document`, whose evaluated form is `config`. A key the section owns
 /// is edited in place; a key it inherits from DEFAULT is added to that section (so the other
 /// sections keep the default). Every value is evaluated first. An unknown key is a
@@ -72,9 +84,83 @@ struct Difference {
 /// The keys whose values differ, in the first config's order, then keys only in the second.
 std::vector<Difference> compare(const Config& first, const Config& second);
 
-/// The rank of this process from RANK, SLURM_PROCID or OMPI_COMM_WORLD_RANK (the first that is
-/// set), or nullopt. ConfigError when the variable is not a non-negative integer.
+/// Checks that `name` can name a run's files: one path component (not empty, no `/`, `\`,
+/// `..` or control characters) of at most 240 bytes. ConfigError saying why otherwise.
+void check_run_name(std::string_view name);
+
+/// The files of one run: the one place that knows the layout (the original's, plus ours).
+///
+///   auto paths = hparams::RunPaths::of("experiments", "cifar10_baseline");
+///   paths.saved;   // experiments/logs-cifar10_baseline/hparams-cifar10_baseline.cfg
+struct RunPaths {
+  /// The paths of run `run_name` in `project` (check_run_name() first).
+  static RunPaths of(const std::filesystem::path& project, std::string_view run_name);
+  /// The paths of the run whose log directory is `log_dir` (`.../logs-<run.name>`);
+  /// ConfigError when it is not named so.
+  static RunPaths of_log_dir(const std::filesystem::path& log_dir);
+
+  std::string run_name;
+  std::filesystem::path project;
+  std::filesystem::path log_dir;   ///< <project>/logs-<run.name>: checkpoints go here
+  std::filesystem::path saved;     ///< <log_dir>/hparams-<run.name>.cfg: the saved copy
+  std::filesystem::path snapshot;  ///< <log_dir>/hparams-<run.name>.json: its values as JSON
+  std::filesystem::path history;   ///< <log_dir>/hparams-history.log: one line per launch
+  std::filesystem::path lock;      ///< <log_dir>/.hparams.lock: serialises the creators
+  std::filesystem::path launch;    ///< <log_dir>/.hparams-launch: rank 0's copy, this launch
+
+  /// The saved copy's name in a backup store: `<run.name>/hparams-<run.name>.cfg`.
+  std::string backup_object() const;
+  /// The name of rank 0's launch record in a backup store (next to the copy).
+  std::string backup_launch_object() const;
+};
+
+/// Where this process sits in a job, as launchers describe it in the environment.
+struct RankInfo {
+  std::optional<int> rank;        ///< RANK, SLURM_PROCID, OMPI_COMM_WORLD_RANK, PMIX_RANK
+  std::optional<int> local_rank;  ///< LOCAL_RANK, SLURM_LOCALID, OMPI_COMM_WORLD_LOCAL_RANK
+  std::optional<int> node;        ///< the machine's index: GROUP_RANK, NODE_RANK, SLURM_NODEID
+  std::optional<int> world_size;  ///< WORLD_SIZE, SLURM_NTASKS, OMPI_COMM_WORLD_SIZE
+  /// What names this launch of the job, the same in all its processes: HPARAMS_LAUNCH_ID,
+  /// SLURM_JOB_ID (with SLURM_STEP_ID), OMPI_MCA_ess_base_jobid, PMIX_NAMESPACE or
+  /// TORCHELASTIC_RUN_ID; empty when none is set.
+  std::string launch_id;
+  /// Rank 0, or a process without a rank: it decides new or resume and writes.
+  bool is_leader() const { return !rank || *rank == 0; }
+};
+
+/// The RankInfo of this process from its environment (the first variable set of each list).
+/// ConfigError when a variable is set but is not a non-negative integer.
+RankInfo rank_info_from_environment();
+
+/// The rank of this process from RANK, SLURM_PROCID, OMPI_COMM_WORLD_RANK or PMIX_RANK (the
+/// first that is set), or nullopt. ConfigError when the variable is not a non-negative
+/// integer.
 std::optional<int> rank_from_environment();
+
+/// One launch of a run, as its history log (RunPaths::history) records it: one JSON object
+/// per line, written by rank 0 (or the only process) at every launch.
+struct LaunchRecord {
+  std::string event;  ///< "created", "restored" (from the backup destination) or "resumed"
+  std::string time;   ///< UTC, e.g. 2026-12-01T15:04:05Z
+  std::string host;
+  std::string user;
+  std::string command;       ///< the command line, shell-quoted
+  std::optional<int> ranks;  ///< the job's process count, when a launcher set it
+  std::string launch_id;     ///< RankInfo::launch_id
+  std::string version;       ///< hparams' version
+  std::string git_commit;    ///< the project's commit when it is in a git work tree
+  /// This launch's overrides as applied: (section.key, value text).
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::string line;  ///< the line as written (a line this version cannot read keeps only this)
+};
+
+/// The launches a history log records, oldest first (none when the file does not exist).
+/// IOError when it cannot be read.
+std::vector<LaunchRecord> read_history(const std::filesystem::path& history_file);
+
+/// The commit checked out in the git work tree that holds `directory` (read from `.git`
+/// directly; no git program needed), or empty: never an error.
+std::string git_commit(const std::filesystem::path& directory);
 
 enum class ResumePolicy {
   FromConfig,  ///< strict when the config says `[run] resume = strict`, else Warn
@@ -89,8 +175,17 @@ struct RunOptions {
   ResumePolicy resume = ResumePolicy::FromConfig;
   /// This process's rank; nullopt reads the environment (rank_from_environment()).
   std::optional<int> rank;
-  /// How long a process that is not rank 0 waits for rank 0's saved copy.
+  /// Where this process sits in its job; nullopt reads the environment
+  /// (rank_info_from_environment()). `rank` above, when set, wins over its `rank`.
+  std::optional<RankInfo> job;
+  /// How long a process that is not rank 0 waits for rank 0's saved copy (at most 1e9 s).
   std::chrono::milliseconds rank_timeout = std::chrono::minutes(10);
+  /// How far apart the processes of one launch may start, for a launch without a launch id
+  /// (RankInfo::launch_id): a record of rank 0's older than this before a process started is
+  /// taken for a previous launch's.
+  std::chrono::milliseconds launch_skew = std::chrono::seconds(30);
+  /// Only rank 0 prints by default; true (or HPARAMS_MESSAGES=all) lets every rank print.
+  bool every_rank_prints = false;
   /// Where the seed's messages go (new run, resume, backup); nullptr is std::cout.
   std::ostream* messages = nullptr;
   /// Where the other reports go (what differs on resume, this launch's overrides, waiting
@@ -157,11 +252,18 @@ class HParams {
   const std::filesystem::path& log_dir() const noexcept;
   /// `<project>/logs-<run.name>/hparams-<run.name>.cfg`.
   const std::filesystem::path& saved_file() const noexcept;
-  /// `<project>/logs-<run.name>/hparams-history.log`: overrides of resumed launches.
+  /// `<project>/logs-<run.name>/hparams-history.log`: one line per launch.
   std::filesystem::path history_file() const;
+  /// Every file of the run.
+  const RunPaths& paths() const noexcept;
+  /// Whether this process is rank 0 (or has no rank): it decided new or resume.
+  bool is_leader() const noexcept;
   /// True when this process created the saved copy. When several processes start one new
   /// run, only the creator sees a new run; the others (and rank > 0) see a resumed one.
   bool is_new_run() const noexcept;
+  /// True when this process (a rank other than 0) took rank 0's copy from the backup
+  /// destination because its machine does not share rank 0's file system.
+  bool is_received() const noexcept;
   bool is_resumed() const noexcept { return !is_new_run(); }
   /// On a resumed run: what differs between the cfg file and the saved copy (first: the cfg
   /// file's value, second: the saved copy's).

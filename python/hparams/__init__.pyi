@@ -66,9 +66,12 @@ class RunInfo:
     source_file: str
     log_dir: str
     saved_file: str
+    snapshot_file: str
     history_file: str
     is_new_run: bool
     is_restored: bool
+    is_received: bool
+    is_leader: bool
     backup_uri: Optional[str]
     differences: tuple[Difference, ...]
     overrides: tuple[AppliedOverride, ...]
@@ -89,6 +92,7 @@ class HParams(Config):
         backup_required: bool = ...,
         rank: Optional[int] = ...,
         rank_timeout: float = ...,
+        every_rank_prints: bool = ...,
         quiet: bool = ...,
         max_steps: Optional[int] = ...,
         max_bytes: Optional[int] = ...,

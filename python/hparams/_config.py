@@ -138,7 +138,7 @@ class Config:
         return all_read
 
     def _adopt(self, loaded):
-        _file, text, sections = loaded
+        _file, text, sections, failed = loaded
         self._sources.append(text)
         raw_sections, values = self._raw, self._vals
         for name, raw, vals in sections:
@@ -148,6 +148,10 @@ class Config:
             else:
                 raw_sections[name] = raw
                 values[name] = vals
+        # [DEFAULT] values that did not evaluate and that no section inherits: reading one
+        # raises its error, as the original's would when it was read.
+        for key, error in failed:
+            values[DEFAULTSECT][key] = _Failed(error)
         self._dot_keys = None
 
     @classmethod

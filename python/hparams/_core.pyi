@@ -3,8 +3,7 @@ from typing import Any, Optional, TextIO
 
 __version__: str
 
-_Entry = tuple[str, str, Any]
-_Loaded = tuple[str, str, list[_Entry], list[tuple[str, list[_Entry]]]]
+_Loaded = tuple[str, str, list[tuple[str, dict[str, str], dict[str, Any]]], list[tuple[str, BaseException]]]
 
 def load(path: bytes, max_steps: int = ..., max_bytes: int = ...) -> _Loaded: ...
 def parse(text: str, file: str, max_steps: int = ..., max_bytes: int = ...) -> _Loaded: ...
@@ -21,6 +20,7 @@ def open_run(
     gcs_project: str,
     gcs_bucket: str,
     backup_required: bool,
+    every_rank_prints: bool,
     out: Optional[TextIO],
     notes: Optional[TextIO],
     max_steps: int,

@@ -64,13 +64,15 @@ class RunInfo(_Record):
     """What a launch did and where its files are (``hparams.run_info(hp)``): ``run_name``,
     ``project_path``, ``source_file`` (<project>/<filename>.cfg), ``log_dir``
     (<project>/logs-<run.name>: write checkpoints here), ``saved_file``, ``history_file``,
-    ``is_new_run`` (this process created the saved copy), ``is_restored`` (the saved copy came
-    back from the backup destination), ``backup_uri``, ``differences`` (on a resume: the cfg
-    file against the saved copy) and ``overrides``."""
+    ``snapshot_file`` (its values as JSON), ``is_new_run`` (this process created the saved
+    copy), ``is_restored`` (the saved copy came back from the backup destination),
+    ``is_received`` (a rank other than 0 took rank 0's copy from the backup destination),
+    ``is_leader`` (rank 0, or no rank: this process decided new or resume), ``backup_uri``,
+    ``differences`` (on a resume: the cfg file against the saved copy) and ``overrides``."""
 
     __slots__ = ("run_name", "project_path", "source_file", "log_dir", "saved_file",
-                 "history_file", "is_new_run", "is_restored", "backup_uri", "differences",
-                 "overrides")
+                 "snapshot_file", "history_file", "is_new_run", "is_restored", "is_received",
+                 "is_leader", "backup_uri", "differences", "overrides")
 
 
 def _take_overrides(argv):
@@ -104,7 +106,9 @@ class HParams(Config):
       restored from there on a machine without it); ``backup_required`` decides whether a
       failed backup stops the program.
     - ``rank`` (default: RANK, SLURM_PROCID or OMPI_COMM_WORLD_RANK) and ``rank_timeout``:
-      a process that is not rank 0 never writes; it waits for rank 0's saved copy.
+      a process that is not rank 0 never decides; it waits for rank 0's copy of this launch
+      (from the shared file system, or from ``backup`` on another machine). Only rank 0
+      prints, unless ``every_rank_prints`` (or HPARAMS_MESSAGES=all).
     - ``quiet``: print nothing. The original's messages go to stdout; other reports
       (differences on resume, overrides) go to stderr.
     - ``max_steps``, ``max_bytes``: the sandbox's budgets per value.
@@ -123,7 +127,7 @@ class HParams(Config):
     def __init__(self, project_path, hparams_filename="hparams", gcs_backup_project=None,
                  gcs_backup_bucket=None, name="hparams", *, overrides=None, argv=False,
                  resume=None, backup=None, backup_required=True, rank=None, rank_timeout=600.0,
-                 quiet=False, max_steps=None, max_bytes=None):
+                 every_rank_prints=False, quiet=False, max_steps=None, max_bytes=None):
         with HParams._registry_lock:
             if name in HParams._loaded_hparams_objects or name in HParams._being_created:
                 raise ConfigError(f"hparams {name} is being loaded a second time")
@@ -140,7 +144,7 @@ class HParams(Config):
             loaded, facts = _core.open_run(
                 os.fsencode(os.fspath(project_path)), str(hparams_filename), str(name), texts,
                 resume or "", rank, float(rank_timeout), backup or "", project, bucket,
-                bool(backup_required), None if quiet else sys.stdout,
+                bool(backup_required), bool(every_rank_prints), None if quiet else sys.stdout,
                 None if quiet else sys.stderr, *self._limits)
             self._adopt(loaded)
             self._run_facts = facts
@@ -204,9 +208,12 @@ def run_info(hp):
             source_file=os.fsdecode(facts["source_file"]),
             log_dir=os.fsdecode(facts["log_dir"]),
             saved_file=os.fsdecode(facts["saved_file"]),
+            snapshot_file=os.fsdecode(facts["snapshot_file"]),
             history_file=os.fsdecode(facts["history_file"]),
             is_new_run=facts["is_new_run"],
             is_restored=facts["is_restored"],
+            is_received=facts["is_received"],
+            is_leader=facts["is_leader"],
             backup_uri=facts["backup_uri"] or None,
             differences=tuple(Difference(*d) for d in facts["differences"]),
             overrides=tuple(AppliedOverride(*o) for o in facts["overrides"]),

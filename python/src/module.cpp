@@ -189,8 +189,8 @@ Value from_python(PyObject* o, int depth) {
 
 // ---- Errors -------------------------------------------------------------------------------
 
-// Raises `e` as the Python exception of its kind, built by hparams.errors._from_core.
-void raise_python(const Error& e) {
+// The Python exception of `e`'s kind, built by hparams.errors._from_core.
+py::object exception_of(const Error& e) {
   auto details = [](const Error& one) {
     return py::make_tuple(std::string(one.kind_name()), one.message(), one.location().file,
                           one.location().line, one.location().column, one.key(),
@@ -207,7 +207,12 @@ void raise_python(const Error& e) {
     report = e.what();
   }
   py::object factory = py::module_::import("hparams.errors").attr("_from_core");
-  py::object exception = factory(errors, report);
+  return factory(errors, report);
+}
+
+// Raises `e` as the Python exception of its kind.
+void raise_python(const Error& e) {
+  py::object exception = exception_of(e);
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
 }
 
@@ -264,18 +269,26 @@ struct PythonOstream {
 
 // ---- Loaded documents ---------------------------------------------------------------------
 
-// (file, text, sections): sections is [(name, {key: raw text}, {key: value})] in file order,
-// DEFAULT first (empty when the file has none); own entries only, in file order.
+// (file, text, sections, failed): sections is [(name, {key: raw text}, {key: value})] in
+// file order, DEFAULT first (empty when the file has none); own entries only, in file order.
+// failed is [(key, exception)]: [DEFAULT] values that did not evaluate and that no section
+// inherits (reading them raises).
 py::tuple loaded(const hparams::Config& config) {
   const hparams::ini::Document& doc = config.document();
+  py::list failed;
   auto section = [&](const hparams::ini::Section* s, const std::string& name) {
     py::dict raw, values;
     if (s != nullptr) {
       for (const hparams::ini::Entry& entry : s->entries) {
         py::object key = text_to_python(std::string(entry.key));
-        const Value* v = config.find(name, entry.key);
         raw[key] = text_to_python(std::string(entry.value));
-        values[key] = v != nullptr ? to_python(*v, 0) : py::none();
+        try {
+          const Value* v = config.find(name, entry.key);
+          values[key] = v != nullptr ? to_python(*v, 0) : py::none();
+        } catch (const Error& e) {
+          values[key] = py::none();
+          failed.append(py::make_tuple(key, exception_of(e)));
+        }
       }
     }
     return py::make_tuple(name, raw, values);
@@ -285,7 +298,7 @@ py::tuple loaded(const hparams::Config& config) {
   for (const hparams::ini::Section& s : doc.sections()) {
     if (!s.is_default) sections.append(section(&s, s.name));
   }
-  return py::make_tuple(doc.file(), text_to_python(doc.str()), sections);
+  return py::make_tuple(doc.file(), text_to_python(doc.str()), sections, failed);
 }
 
 std::string path_text(const py::bytes& path) { return std::string(path); }
@@ -343,8 +356,9 @@ py::tuple open_run(const py::bytes& project, const std::string& filename,
                    const std::string& object_name, const std::vector<std::string>& overrides,
                    const std::string& resume, std::optional<int> rank, double rank_timeout,
                    const std::string& backup_uri, const std::string& gcs_project,
-                   const std::string& gcs_bucket, bool backup_required, const py::object& out,
-                   const py::object& notes, std::uint64_t max_steps, std::size_t max_bytes) {
+                   const std::string& gcs_bucket, bool backup_required, bool every_rank_prints,
+                   const py::object& out, const py::object& notes, std::uint64_t max_steps,
+                   std::size_t max_bytes) {
   hparams::RunOptions options;
   options.filename = filename;
   options.name = object_name;
@@ -359,6 +373,7 @@ py::tuple open_run(const py::bytes& project, const std::string& filename,
         "resume must be 'warn', 'strict' or None (the config decides), not '" + resume + "'");
   }
   options.rank = rank;
+  options.every_rank_prints = every_rank_prints;
   options.rank_timeout = checked_timeout(rank_timeout);
   options.backup.uri = backup_uri;
   options.backup.gcs_backup_project = gcs_project;
@@ -394,6 +409,9 @@ py::tuple open_run(const py::bytes& project, const std::string& filename,
   facts["history_file"] = py::bytes(run->history_file().string());
   facts["is_new_run"] = run->is_new_run();
   facts["is_restored"] = run->is_restored();
+  facts["is_received"] = run->is_received();
+  facts["is_leader"] = run->is_leader();
+  facts["snapshot_file"] = py::bytes(run->paths().snapshot.string());
   facts["backup_uri"] = run->backup_uri();
   facts["differences"] = differences;
   facts["overrides"] = applied;

@@ -307,6 +307,27 @@ def test_every_bad_value_is_reported_at_once(project):
     assert str(error).count("error: ") == 3 and "    b = (\n" in str(error)
 
 
+def test_a_bad_default_value_only_fails_where_it_is_used(project):
+    # The original evaluates a [DEFAULT] value only through the sections that inherit it; a
+    # file whose sections all override it loads (reading it raises, as it did there).
+    project.write("[DEFAULT]\nroot = /home/x\n\n[run]\nname = d\nroot = 1\n\n[a]\nroot = 2\n")
+    hp = HParams(".")
+    assert hp.to_dict() == {"run": {"root": 1, "name": "d"}, "a": {"root": 2}}
+    assert hp.a.root == 2
+    with pytest.raises(SyntaxError) as caught:
+        hp.root
+    assert caught.value.key == "DEFAULT.root"
+    HParams.release("hparams")
+    # Inherited by a section, it is that section's error, placed at the [DEFAULT] line.
+    project.write("[DEFAULT]\nroot = /home/x\n\n[run]\nname = d\nroot = 1\n\n[a]\nx = 2\n")
+    import shutil
+    shutil.rmtree("logs-d")
+    with pytest.raises(SyntaxError) as inherited:
+        HParams(".")
+    assert inherited.value.key == "a.root"
+    assert "hparams.cfg:2:8: error: SyntaxError in a.root" in str(inherited.value)
+
+
 def test_syntax_error_attributes(project):
     project.write("[run]\nname = e\n[data]\npath = /data/x\n")
     with pytest.raises(SyntaxError) as caught:

@@ -421,6 +421,9 @@ void adjust_slice(std::int64_t length, const Value* lower, const Value* upper, c
   };
   stride = bound(step, 1);
   if (stride == 0) raise(ErrorKind::ValueError, "slice step cannot be zero");
+  // CPython's PySlice_Unpack: a step below -PY_SSIZE_T_MAX is -PY_SSIZE_T_MAX, so that it
+  // can be negated.
+  if (stride < -INT64_MAX) stride = -INT64_MAX;
   bool negative = stride < 0;
   start = bound(lower, negative ? INT64_MAX / 2 : 0);
   stop = bound(upper, negative ? INT64_MIN / 2 : INT64_MAX / 2);
@@ -491,7 +494,21 @@ Value slice(Interpreter& in, const Value& object, const Value* lower, const Valu
   if (t == Tag::Range) {
     const auto& r = range_of(object);
     adjust_slice(r.length(), lower, upper, step, start, stop, stride);
-    return make_range(r.start + start * r.step, r.start + stop * r.step, r.step * stride);
+    // The new step is the range's times the slice's as given (CPython keeps -2**63 as is);
+    // the value language's ranges hold 64-bit numbers, so anything larger is an error.
+    std::int64_t given = stride;
+    if (step != nullptr && !step->is_none()) small_int(*step, given);
+    std::int64_t first = 0, last = 0, new_step = 0;
+    if ((step != nullptr && tag_of(*step) == Tag::BigInt) ||
+        __builtin_mul_overflow(start, r.step, &first) ||
+        __builtin_add_overflow(first, r.start, &first) ||
+        __builtin_mul_overflow(stop, r.step, &last) ||
+        __builtin_add_overflow(last, r.start, &last) ||
+        __builtin_mul_overflow(r.step, given, &new_step)) {
+      raise(ErrorKind::OverflowError,
+            "the sliced range does not fit 64-bit bounds (a limit of the value language)");
+    }
+    return make_range(first, last, new_step);
   }
   if (t == Tag::Dict) raise(ErrorKind::TypeError, "unhashable type: 'slice'");
   raise(ErrorKind::TypeError, "'" + type_of(object) + "' object is not subscriptable");

@@ -1,11 +1,14 @@
 #include "fs/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -46,18 +49,31 @@ void sync_directory(const std::filesystem::path& dir) {
   ::close(fd);
 }
 
-std::string temporary_prefix(const std::filesystem::path& target) {
-  return "." + target.filename().string() + ".tmp-";
+// Temporary files are named `.hparams-tmp-<host>-<pid>-<random>` in the target's directory:
+// short whatever the target's name (a run name may take 240 bytes of the 255 a name has), and
+// enough to tell whether their writer is alive.
+constexpr std::string_view kTemporaryPrefix = ".hparams-tmp-";
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "host";
+  std::string out;
+  for (char c : std::string_view(name)) {
+    if (c != '-' && c != '/' && c != '.') out += c;
+    if (out.size() == 32) break;
+  }
+  return out.empty() ? "host" : out;
 }
 
-}  // namespace
-
-void write_atomically(const std::filesystem::path& target, std::string_view bytes) {
+// Creates a temporary file next to `target` holding `bytes`, synced; returns its path.
+std::filesystem::path write_temporary(const std::filesystem::path& target, std::string_view bytes) {
   std::filesystem::path dir = target.parent_path();
   std::random_device entropy;
-  std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(entropy());
-  std::filesystem::path temporary = dir / (temporary_prefix(target) + suffix);
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  std::string suffix =
+      host_name() + "-" + std::to_string(::getpid()) + "-" + std::to_string(entropy());
+  std::filesystem::path temporary = dir / (std::string(kTemporaryPrefix) + suffix);
+  // O_EXCL: never through a symbolic link, never someone else's file.
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) fail("cannot create", temporary, errno);
   try {
     write_all(fd, bytes, temporary);
@@ -66,23 +82,63 @@ void write_atomically(const std::filesystem::path& target, std::string_view byte
       fd = -1;
       fail("cannot close", temporary, errno);
     }
-    fd = -1;
-    if (::rename(temporary.c_str(), target.c_str()) != 0) fail("cannot rename to", target, errno);
   } catch (...) {
     if (fd >= 0) ::close(fd);
     ::unlink(temporary.c_str());
     throw;
   }
-  sync_directory(dir);
+  return temporary;
 }
 
-void remove_stale_temporaries(const std::filesystem::path& target) {
-  std::string prefix = temporary_prefix(target);
+}  // namespace
+
+void write_atomically(const std::filesystem::path& target, std::string_view bytes) {
+  std::filesystem::path temporary = write_temporary(target, bytes);
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    int error = errno;
+    ::unlink(temporary.c_str());
+    fail("cannot rename to", target, error);
+  }
+  sync_directory(target.parent_path());
+}
+
+bool create_exclusively(const std::filesystem::path& target, std::string_view bytes) {
+  std::filesystem::path temporary = write_temporary(target, bytes);
+  bool created = ::link(temporary.c_str(), target.c_str()) == 0;
+  int error = errno;
+  if (!created && error == EEXIST) {
+    // NFS may retry a link whose reply was lost and then report EEXIST for our own link.
+    struct stat ours {
+    }, theirs{};
+    created = ::lstat(temporary.c_str(), &ours) == 0 && ::lstat(target.c_str(), &theirs) == 0 &&
+              ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev;
+  }
+  ::unlink(temporary.c_str());
+  if (!created && error != EEXIST) fail("cannot create", target, error);
+  if (created) sync_directory(target.parent_path());
+  return created;
+}
+
+void remove_stale_temporaries(const std::filesystem::path& dir) {
+  const std::string here = host_name() + "-";
+  const auto now = std::filesystem::file_time_type::clock::now();
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(target.parent_path(), ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) == 0) {
+    if (name.rfind(kTemporaryPrefix, 0) != 0) continue;
+    std::string_view rest = std::string_view(name).substr(kTemporaryPrefix.size());
+    bool stale = false;
+    if (rest.rfind(here, 0) == 0) {
+      // Ours: stale when its process is gone (kill(pid, 0) fails with ESRCH).
+      rest.remove_prefix(here.size());
+      long pid = std::atol(std::string(rest.substr(0, rest.find('-'))).c_str());
+      stale = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    } else {
+      std::error_code time_error;
+      auto written = std::filesystem::last_write_time(it->path(), time_error);
+      stale = !time_error && now - written > std::chrono::hours(24);
+    }
+    if (stale) {
       std::error_code ignored;
       std::filesystem::remove(it->path(), ignored);
     }
@@ -90,7 +146,7 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
 }
 
 FileLock::FileLock(const std::filesystem::path& path) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) fail("cannot open lock file", path, errno);
   struct flock lock {};
   lock.l_type = F_WRLCK;
@@ -116,7 +172,7 @@ FileLock::~FileLock() {
 }
 
 void append(const std::filesystem::path& path, std::string_view text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) fail("cannot open", path, errno);
   try {
     write_all(fd, text, path);
@@ -188,6 +244,11 @@ std::string read_regular(const std::filesystem::path& path, std::size_t max_byte
   if (used > max_bytes) too_large();
   out.resize(used);
   return out;
+}
+
+bool exists_no_follow(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
 bool is_file(const std::filesystem::path& path) {

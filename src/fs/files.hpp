@@ -13,12 +13,20 @@ namespace hparams::files {
 /// of the directory. The temporary file is removed on failure.
 void write_atomically(const std::filesystem::path& target, std::string_view bytes);
 
-/// Removes the temporary files write_atomically() left behind for `target` when a process
-/// was killed mid-save. Call it only while holding the lock that serialises the writers.
-void remove_stale_temporaries(const std::filesystem::path& target);
+/// Creates `target` with `bytes` unless it exists: a complete temporary file (fsynced) is
+/// hard-linked to the name, which fails when the name exists, so exactly one of any number of
+/// writers creates it (no lock needed, and a crash leaves no partial file). Returns false
+/// when `target` already existed; its content is then untouched.
+bool create_exclusively(const std::filesystem::path& target, std::string_view bytes);
+
+/// Removes the temporary files that writers killed mid-save left in `dir`: those of dead
+/// processes of this host, and any older than a day (a writer on another host).
+void remove_stale_temporaries(const std::filesystem::path& dir);
 
 /// An exclusive advisory lock on a lock file (open file description locks, which the Linux
-/// NFS client forwards to the server), released by the destructor or by process death.
+/// NFS client forwards to the server), released by the destructor or by process death. A
+/// symbolic link at `path` is refused. It serialises writers; correctness does not depend on
+/// it (see create_exclusively), so deleting the lock file costs only that serialisation.
 class FileLock {
  public:
   explicit FileLock(const std::filesystem::path& path);
@@ -30,7 +38,8 @@ class FileLock {
   int fd_ = -1;
 };
 
-/// Appends `text` to `path` (created if absent) with one write(2) in O_APPEND mode.
+/// Appends `text` to `path` (created if absent) with one write(2) in O_APPEND mode. A
+/// symbolic link at `path` is refused, not followed.
 void append(const std::filesystem::path& path, std::string_view text);
 
 /// Creates `dir` and its parents (existing ones are fine).
@@ -42,7 +51,10 @@ void make_directories(const std::filesystem::path& dir);
 std::string read_regular(const std::filesystem::path& path, std::size_t max_bytes,
                          bool no_follow = false);
 
-/// Whether `path` exists as a regular file.
+/// Whether `path` exists as a regular file (a symbolic link is followed).
 bool is_file(const std::filesystem::path& path);
+
+/// Whether anything exists at `path` itself (a symbolic link, even dangling, counts).
+bool exists_no_follow(const std::filesystem::path& path);
 
 }  // namespace hparams::files

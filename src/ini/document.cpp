@@ -453,46 +453,73 @@ void append_value_text(std::string& out, std::string_view text, int key_indent,
 }
 }  // namespace
 
-void Document::set_value(std::string_view section, std::string_view key, std::string_view text) {
-  const Entry* e = find(section, key);
-  if (e == nullptr) {
-    throw Error(ErrorKind::LookupError,
-                "no entry '" + std::string(key) + "' in section [" + std::string(section) + "]");
+void Document::edit(std::span<const Edit> edits) {
+  // Each edit replaces a byte span of the text; all are computed on the current text, then
+  // applied from the end backwards so that earlier offsets stay valid.
+  struct Splice {
+    std::size_t at = 0, removed = 0, order = 0;
+    std::string inserted;
+  };
+  std::vector<Splice> splices;
+  const bool crlf = text_.find("\r\n") != std::string::npos;
+  const std::string line_break = crlf ? "\r\n" : "\n";
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const Edit& edit = edits[i];
+    const Section* s = find_section(edit.section);
+    if (s == nullptr) throw Error(ErrorKind::LookupError, "no section [" + edit.section + "]");
+    Splice splice;
+    splice.order = i;
+    if (!edit.add) {
+      const Entry* e = s->find(lower_key(edit.key));
+      if (e == nullptr) {
+        throw Error(ErrorKind::LookupError,
+                    "no entry '" + edit.key + "' in section [" + edit.section + "]");
+      }
+      splice.at = e->value_begin;
+      splice.removed = e->value_end - e->value_begin;
+      append_value_text(splice.inserted, edit.text, e->column - 1, line_break);
+    } else {
+      std::string stored = lower_key(edit.key);
+      if (s->find(stored) != nullptr) {
+        throw Error(ErrorKind::DuplicateOptionError,
+                    "option '" + stored + "' in section '" + edit.section + "' already exists");
+      }
+      // The new line goes right after the end of the last entry's value (or of the header
+      // line), indented like that entry, so comments and blank lines that follow stay put.
+      int indent = 0;
+      if (!s->entries.empty()) {
+        splice.at = s->entries.back().value_end;
+        indent = s->entries.back().column - 1;
+      } else {
+        splice.at = line_starts_[static_cast<std::size_t>(s->line) - 1];
+        while (splice.at < text_.size() && text_[splice.at] != '\n' && text_[splice.at] != '\r') {
+          ++splice.at;
+        }
+      }
+      splice.inserted =
+          line_break + std::string(static_cast<std::size_t>(indent), ' ') + stored + " = ";
+      append_value_text(splice.inserted, edit.text, indent, line_break);
+    }
+    splices.push_back(std::move(splice));
   }
-  std::string replacement;
-  append_value_text(replacement, text, e->column - 1, "\n");
-  std::string edited = text_.substr(0, e->value_begin) + replacement + text_.substr(e->value_end);
+  // Later positions first; at one position, the later edit first, so that the earlier one
+  // ends up before it.
+  std::sort(splices.begin(), splices.end(), [](const Splice& a, const Splice& b) {
+    return a.at != b.at ? a.at > b.at : a.order > b.order;
+  });
+  std::string edited = text_;
+  for (const Splice& splice : splices) edited.replace(splice.at, splice.removed, splice.inserted);
   *this = parse(std::move(edited), file_);
 }
 
+void Document::set_value(std::string_view section, std::string_view key, std::string_view text) {
+  const Edit one{std::string(section), std::string(key), std::string(text), false};
+  edit(std::span<const Edit>(&one, 1));
+}
+
 void Document::add_value(std::string_view section, std::string_view key, std::string_view text) {
-  const Section* s = find_section(section);
-  if (s == nullptr) {
-    throw Error(ErrorKind::LookupError, "no section [" + std::string(section) + "]");
-  }
-  std::string stored = lower_key(key);
-  if (s->find(stored) != nullptr) {
-    throw Error(ErrorKind::DuplicateOptionError,
-                "option '" + stored + "' in section '" + std::string(section) + "' already exists");
-  }
-  // The new line goes right after the end of the last entry's value (or of the header line),
-  // indented like that entry, so comments and blank lines that follow stay where they are.
-  std::size_t at = 0;
-  int indent = 0;
-  if (!s->entries.empty()) {
-    at = s->entries.back().value_end;
-    indent = s->entries.back().column - 1;
-  } else {
-    at = line_starts_[static_cast<std::size_t>(s->line) - 1];
-    while (at < text_.size() && text_[at] != '\n' && text_[at] != '\r') ++at;
-  }
-  bool crlf = text_.find("\r\n") != std::string::npos;
-  std::string line_break = crlf ? "\r\n" : "\n";
-  std::string inserted =
-      line_break + std::string(static_cast<std::size_t>(indent), ' ') + stored + " = ";
-  append_value_text(inserted, text, indent, line_break);
-  std::string edited = text_.substr(0, at) + inserted + text_.substr(at);
-  *this = parse(std::move(edited), file_);
+  const Edit one{std::string(section), std::string(key), std::string(text), true};
+  edit(std::span<const Edit>(&one, 1));
 }
 
 }  // namespace hparams::ini

@@ -48,22 +48,59 @@ Override parse_override(std::string_view argument) {
   return Override{std::string(key), std::string(trim(body.substr(eq + 1))), std::string(argument)};
 }
 
+namespace {
+
+// A key as an override writes it: `section.key` (or, after the original's `~~`, a bare key).
+bool is_key(std::string_view key, bool bare_allowed) {
+  if (key.empty() || key.front() == '-' || key.front() == '.' || key.back() == '.') return false;
+  if (!bare_allowed && key.find('.') == std::string_view::npos) return false;
+  return std::none_of(key.begin(), key.end(), [](char c) { return is_blank(c) || c == '/'; });
+}
+
+}  // namespace
+
 bool is_override(std::string_view argument) {
+  // The original's `~~key=value` may name a [DEFAULT] key without a section; `key=value` and
+  // `--key=value` without a dot belong to the program (argparse options, file names).
+  const bool original = argument.substr(0, 2) == "~~";
   std::string_view body = without_prefix(argument);
   std::size_t eq = body.find('=');
   if (eq == std::string_view::npos || eq == 0) return false;
-  std::string_view key = body.substr(0, eq);
-  if (key.front() == '-' || key.front() == '.' || key.back() == '.') return false;
-  if (key.find('.') == std::string_view::npos) return false;
-  return std::none_of(key.begin(), key.end(), [](char c) { return is_blank(c) || c == '/'; });
+  return is_key(body.substr(0, eq), original);
 }
 
 std::vector<Override> take_overrides(int& argc, char** argv) {
   std::vector<Override> out;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
-    if (argv[i] != nullptr && is_override(argv[i])) {
-      out.push_back(parse_override(argv[i]));
+    if (argv[i] == nullptr) continue;
+    std::string_view argument = argv[i];
+    std::string_view next = i + 1 < argc && argv[i + 1] != nullptr ? argv[i + 1] : "";
+    // An override the shell split (`model.lr = 1e-3`, `model.lr =1e-3`, `model.lr= 1e-3`)
+    // would otherwise stay in argv silently, or apply an empty value.
+    if (is_key(without_prefix(argument), argument.substr(0, 2) == "~~") &&
+        argument.find('=') == std::string_view::npos && !next.empty() && next.front() == '=') {
+      throw Error(ErrorKind::ConfigError,
+                  "'" + std::string(argument) + "' followed by '" +
+                      std::string(next.substr(0, 40)) +
+                      "' looks like an override split by the shell: write it as one argument, "
+                      "e.g. " +
+                      std::string(without_prefix(argument)) +
+                      "=VALUE (quoted if VALUE has "
+                      "spaces)",
+                  SourceLocation{"<command line>"});
+    }
+    if (is_override(argument)) {
+      Override o = parse_override(argument);
+      if (o.value.empty() && !next.empty() && next.front() != '-' && !is_override(next)) {
+        throw Error(ErrorKind::ConfigError,
+                    "override '" + std::string(argument) + "' has no value, and '" +
+                        std::string(next.substr(0, 40)) +
+                        "' follows it: was it split by the shell? Write " + o.key +
+                        "=VALUE as one argument",
+                    SourceLocation{"<command line>"}, o.key);
+      }
+      out.push_back(std::move(o));
     } else {
       argv[kept++] = argv[i];
     }
@@ -75,10 +112,9 @@ std::vector<Override> take_overrides(int& argc, char** argv) {
   return out;
 }
 
-std::vector<AppliedOverride> apply_overrides(ini::Document& document, const Config& config,
-                                             const std::vector<Override>& overrides) {
-  // Resolve and check everything before editing anything; the last of two overrides of one
-  // key wins.
+std::vector<AppliedOverride> resolve_overrides(const Config& config,
+                                               const std::vector<Override>& overrides) {
+  // The last of two overrides of one key wins.
   std::vector<AppliedOverride> applied;
   std::map<std::pair<std::string, std::string>, std::size_t> position;
   for (const Override& o : overrides) {
@@ -105,13 +141,21 @@ std::vector<AppliedOverride> apply_overrides(ini::Document& document, const Conf
       applied[it->second] = std::move(a);
     }
   }
-  for (const AppliedOverride& a : applied) {
-    if (a.added) {
-      document.add_value(a.section, a.key, a.value);
-    } else {
-      document.set_value(a.section, a.key, a.value);
-    }
-  }
+  return applied;
+}
+
+void edit_overrides(ini::Document& document, const std::vector<AppliedOverride>& applied) {
+  if (applied.empty()) return;
+  std::vector<ini::Document::Edit> edits;
+  edits.reserve(applied.size());
+  for (const AppliedOverride& a : applied) edits.push_back({a.section, a.key, a.value, a.added});
+  document.edit(edits);
+}
+
+std::vector<AppliedOverride> apply_overrides(ini::Document& document, const Config& config,
+                                             const std::vector<Override>& overrides) {
+  std::vector<AppliedOverride> applied = resolve_overrides(config, overrides);
+  edit_overrides(document, applied);
   return applied;
 }
 
@@ -153,22 +197,6 @@ std::vector<Difference> compare(const Config& first, const Config& second) {
     }
   }
   return out;
-}
-
-std::optional<int> rank_from_environment() {
-  for (const char* variable : {"RANK", "SLURM_PROCID", "OMPI_COMM_WORLD_RANK"}) {
-    const char* text = std::getenv(variable);
-    if (text == nullptr || *text == '\0') continue;
-    char* end = nullptr;
-    errno = 0;
-    long rank = std::strtol(text, &end, 10);
-    if (*end != '\0' || errno != 0 || rank < 0 || rank > 1'000'000'000) {
-      throw Error(ErrorKind::ConfigError, std::string(variable) + "='" + text +
-                                              "' is not a process rank (a non-negative integer)");
-    }
-    return static_cast<int>(rank);
-  }
-  return std::nullopt;
 }
 
 }  // namespace hparams

@@ -245,18 +245,25 @@ TEST_F(Processes, RankOneWaitsForRankZero) {
   fs::create_directories(project);
   const std::string cfg = "[run]\nname = ranked\nseed = 3\n[train]\nlr = 1e-3\n";
   write(project / "hparams.cfg", cfg);
-  Child rank1 = spawn({project.string(), "--rank-timeout", "30"}, root_ / "rank1", {}, {"RANK=1"});
+  // Rank 1 prints only because it is asked to (HPARAMS_MESSAGES=all); rank 2 is quiet.
+  Child rank1 = spawn({project.string(), "--rank-timeout", "30"}, root_ / "rank1", {},
+                      {"RANK=1", "HPARAMS_MESSAGES=all"});
+  Child rank2 = spawn({project.string(), "--rank-timeout", "30"}, root_ / "rank2", {}, {"RANK=2"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(::waitpid(rank1.pid, nullptr, WNOHANG), 0);  // still waiting
   EXPECT_FALSE(fs::exists(project / "logs-ranked" / "hparams-ranked.cfg"));
   Child rank0 = spawn({project.string()}, root_ / "rank0", {}, {"RANK=0"});
   EXPECT_EQ(wait_for(rank0), 0) << read(rank0.err);
   EXPECT_EQ(wait_for(rank1), 0) << read(rank1.err);
+  EXPECT_EQ(wait_for(rank2), 0) << read(rank2.err);
   std::string err1 = read(rank1.err);
-  EXPECT_NE(err1.find("Rank 1: waiting for rank 0 to save"), std::string::npos) << err1;
+  EXPECT_NE(err1.find("Rank 1: waiting for rank 0's copy of run 'ranked'"), std::string::npos)
+      << err1;
   EXPECT_NE(err1.find("! Resuming run using primary parameters!"), std::string::npos) << err1;
+  EXPECT_EQ(read(rank2.err), "");
   EXPECT_NE(read(rank0.err).find("No existing config found."), std::string::npos);
   EXPECT_EQ(read(rank0.out), read(rank1.out));
+  EXPECT_EQ(read(rank0.out), read(rank2.out));
   EXPECT_EQ(read(rank0.out), "run.name = 'ranked'\nrun.seed = 3\ntrain.lr = 0.001\n");
 
   // Alone, rank 1 gives up after its timeout (other rank variables work the same way).
@@ -269,7 +276,8 @@ TEST_F(Processes, RankOneWaitsForRankZero) {
   EXPECT_GE(seconds, 0.3);
   std::string err = read(alone.err);
   EXPECT_NE(err.find("TimeoutError"), std::string::npos) << err;
-  EXPECT_NE(err.find("rank 1 waited 0.3 s for rank 0 to save"), std::string::npos) << err;
+  EXPECT_NE(err.find("rank 1 waited 0.3 s for rank 0's copy of run 'ranked'"), std::string::npos)
+      << err;
   EXPECT_FALSE(fs::exists(project / "logs-ranked" / "hparams-ranked.cfg"));
   std::printf(
       "summary: rank 1 waited for rank 0 and read identical values; alone it gave up "

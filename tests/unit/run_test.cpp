@@ -91,13 +91,19 @@ TEST_F(Run, NewRunThenResume) {
   EXPECT_EQ(messages_.str(),
             "Found existing " + saved + "! Resuming run using primary parameters!\n");
   EXPECT_EQ(again.get<std::vector<int>>("model.dims"), (std::vector<int>{64, 64}));
-  // No temporary file is left behind, only the lock file beside the copy.
+  // No temporary file is left behind: the copy, its values as JSON, the history of launches,
+  // the lock file and rank 0's record of this launch.
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir_ / "logs-demo")) {
     files.push_back(e.path().filename().string());
   }
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string>{".hparams-demo.lock", "hparams-demo.cfg"}));
+  EXPECT_EQ(files, (std::vector<std::string>{".hparams-launch", ".hparams.lock", "hparams-demo.cfg",
+                                             "hparams-demo.json", "hparams-history.log"}));
+  auto history = hparams::read_history(again.history_file());
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].event, "created");
+  EXPECT_EQ(history[1].event, "resumed");
 }
 
 TEST_F(Run, ResumeUsesTheSavedCopyAndReportsWhatDiffers) {
@@ -315,14 +321,22 @@ TEST_F(Run, ResumedOverridesApplyToThisLaunchAndAreRecorded) {
   EXPECT_NE(messages_.str().find("Overrides for this launch only"), std::string::npos);
   EXPECT_NE(messages_.str().find("  train.lr = 5e-5\n"), std::string::npos);
   std::string history = read(run.history_file());
-  EXPECT_NE(history.find("resumed with overrides: train.lr=5e-5\n"), std::string::npos) << history;
-  EXPECT_NE(history.find("    command: "), std::string::npos);
-  EXPECT_EQ(history.substr(4, 1), "-");  // starts with a timestamp: YYYY-MM-DDTHH:MM:SSZ
-  EXPECT_EQ(history.substr(19, 2), "Z ");
+  auto launches = hparams::read_history(run.history_file());
+  ASSERT_EQ(launches.size(), 2u);
+  EXPECT_EQ(launches[1].event, "resumed");
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(launches[1].overrides, (Pairs{{"train.lr", "5e-5"}}));
+  EXPECT_NE(launches[1].command.find("unit_tests"), std::string::npos);
+  EXPECT_EQ(launches[1].time.size(), 20u);  // YYYY-MM-DDTHH:MM:SSZ
+  EXPECT_EQ(launches[1].time[19], 'Z');
   open({"train.lr=6e-5"});
   std::string twice = read(run.history_file());
-  EXPECT_NE(twice.find("train.lr=6e-5"), std::string::npos);
+  EXPECT_NE(twice.find("\"train.lr\",\"value\":\"6e-5\""), std::string::npos);
   EXPECT_EQ(twice.find(history), 0u);  // appended, never rewritten
+  // An override that changes nothing is not recorded as this launch's change.
+  HParams same = open({"train.lr=3e-4"});
+  EXPECT_TRUE(same.overrides().empty());
+  EXPECT_TRUE(hparams::read_history(run.history_file()).back().overrides.empty());
 }
 
 TEST_F(Run, RunNameMustBeOnePathComponent) {
@@ -405,7 +419,8 @@ TEST_F(Run, RankOtherThanZeroWaitsForTheCopy) {
     FAIL();
   } catch (const hparams::Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::TimeoutError);
-    EXPECT_NE(std::string(e.what()).find("rank 1 waited 0.15 s for rank 0"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("rank 1 waited 0.15 s for rank 0's copy"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_FALSE(fs::exists(dir_ / "logs-demo" / "hparams-demo.cfg"));  // rank 1 never writes
