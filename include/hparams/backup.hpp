@@ -35,6 +35,9 @@ struct BackupOptions {
   std::chrono::milliseconds max_delay{5000};
   std::chrono::milliseconds deadline{60000};  ///< no new attempt after this much time
   std::chrono::milliseconds timeout{30000};   ///< one request
+  /// The largest response read from a server (a saved config is small); a larger one fails
+  /// the request, whatever its Content-Length says.
+  std::size_t max_response_bytes = std::size_t{256} << 20;
 };
 
 /// The destination BackupOptions designate: `uri`, or "gs://" + bucket for the seed's pair;

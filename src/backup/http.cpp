@@ -19,8 +19,19 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+struct Body {
+  std::string* text;
+  std::size_t limit;
+  bool exceeded = false;
+};
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* body = static_cast<Body*>(user);
+  if (body->text->size() + size * count > body->limit) {
+    body->exceeded = true;
+    return 0;  // libcurl stops the transfer (CURLE_WRITE_ERROR)
+  }
+  body->text->append(data, size * count);
   return size * count;
 }
 
@@ -66,8 +77,9 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::pair<std::optional<HttpResponse>, TransportError> send_once(
-    const HttpRequest& request, std::chrono::milliseconds timeout) {
+std::pair<std::optional<HttpResponse>, TransportError> send_once(const HttpRequest& request,
+                                                                 std::chrono::milliseconds timeout,
+                                                                 std::size_t max_body) {
   global_init();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return {std::nullopt, {"curl_easy_init failed"}};
@@ -87,8 +99,10 @@ std::pair<std::optional<HttpResponse>, TransportError> send_once(
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min<long long>(timeout.count(), 10000)));
+  Body body{&response.body, max_body};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body));
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -106,6 +120,10 @@ std::pair<std::optional<HttpResponse>, TransportError> send_once(
   TransportError error;
   if (code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  } else if (body.exceeded || code == CURLE_FILESIZE_EXCEEDED) {
+    error.message = "the response is larger than the limit of " + std::to_string(max_body) +
+                    " bytes";
+    error.final = true;
   } else {
     error.message = curl_easy_strerror(code);
   }
@@ -128,10 +146,11 @@ HttpResponse send(const std::function<HttpRequest()>& make, const RetryPolicy& p
     ++attempt;
     if (attempts != nullptr) *attempts = attempt;
     HttpRequest request = make();
-    auto [response, error] = send_once(request, policy.timeout);
+    auto [response, error] = send_once(request, policy.timeout, policy.max_body);
     if (response && !retryable_status(response->status)) return std::move(*response);
     last = response ? "HTTP " + std::to_string(response->status) + " " + error_summary(*response)
-                    : "connection failed: " + error.message;
+                    : (error.final ? "" : "connection failed: ") + error.message;
+    if (error.final) break;
     auto elapsed = std::chrono::steady_clock::now() - start;
     // Full jitter: a uniform wait in [0, delay], so that many clients do not retry in step.
     auto wait = std::chrono::milliseconds(

@@ -36,16 +36,22 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{5000};     ///< the cap of one backoff
   std::chrono::milliseconds deadline{60000};     ///< no new attempt after this much time
   std::chrono::milliseconds timeout{30000};      ///< one attempt, connection to last byte
+  /// The largest response body read (whatever Content-Length says): a server that streams
+  /// forever fails the request instead of exhausting memory. Not retried.
+  std::size_t max_body = std::size_t{256} << 20;
 };
 
 /// A transport failure (connection refused or dropped, timeout): the curl message.
+/// `final` when retrying cannot help (the body exceeded max_body).
 struct TransportError {
   std::string message;
+  bool final = false;
 };
 
 /// Sends one request. Returns the response, or the transport failure.
 std::pair<std::optional<HttpResponse>, TransportError> send_once(const HttpRequest& request,
-                                                                 std::chrono::milliseconds timeout);
+                                                                 std::chrono::milliseconds timeout,
+                                                                 std::size_t max_body = std::size_t{256} << 20);
 
 /// Whether a status is worth retrying: 408, 429 and 5xx.
 bool retryable_status(long status);

@@ -10,9 +10,19 @@
 namespace hparams {
 namespace {
 
+// The URI with any user information (`user:secret@`) replaced, for messages.
+std::string redacted(std::string_view uri) {
+  auto scheme_end = uri.find("://");
+  std::size_t authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  auto slash = uri.find('/', authority);
+  auto at = uri.rfind('@', slash == std::string_view::npos ? uri.size() : slash);
+  if (at == std::string_view::npos || at < authority) return std::string(uri);
+  return std::string(uri.substr(0, authority)) + "***@" + std::string(uri.substr(at + 1));
+}
+
 [[noreturn]] void bad_uri(std::string_view uri, std::string_view why) {
   throw Error(ErrorKind::ConfigError,
-              "backup destination '" + std::string(uri) + "': " + std::string(why));
+              "backup destination '" + redacted(uri) + "': " + std::string(why));
 }
 
 // A directory, written atomically; a mounted bucket or NFS.
@@ -61,6 +71,10 @@ Location parse_location(std::string_view uri) {
   if (scheme_end == std::string_view::npos) bad_uri(uri, "expected gs://, s3:// or file://");
   out.scheme = std::string(uri.substr(0, scheme_end));
   std::string_view rest = uri.substr(scheme_end + 3);
+  if (rest.substr(0, rest.find('/')).find('@') != std::string_view::npos) {
+    bad_uri(uri, "credentials in the URI are not accepted (they would be printed and logged); "
+                 "give them as the environment the official clients read");
+  }
   if (out.scheme == "file") {
     if (rest.substr(0, 9) == "localhost") rest.remove_prefix(9);
     if (rest.empty() || rest.front() != '/')
@@ -118,7 +132,7 @@ std::string BackupStore::uri_of(std::string_view name) const {
 std::unique_ptr<BackupStore> BackupStore::open(std::string_view uri, const BackupOptions& options) {
   backup::Location location = backup::parse_location(uri);
   backup::RetryPolicy retry{options.max_attempts, options.initial_delay, options.max_delay,
-                            options.deadline, options.timeout};
+                            options.deadline, options.timeout, options.max_response_bytes};
   if (location.scheme == "file") {
     return std::make_unique<FileStore>(std::string(uri), location.prefix);
   }

@@ -337,4 +337,47 @@ TEST_F(Backup, GcsDroppedConnectionMidBodyIsRetriedOnRestore) {
   EXPECT_EQ(stat("dropped"), dropped + 1);
 }
 
+TEST_F(Backup, EndlessResponseBodyFailsCleanly) {
+  // A server that streams a body forever: the read stops at the limit (whatever the headers
+  // say), the restore fails with a clear error, and nothing is retried or written.
+  use_gcs();
+  ::setenv("GOOGLE_APPLICATION_CREDENTIALS", (env_["CREDS"] + "/service-account.json").c_str(), 1);
+  HParams::open(project_, options("gs://bucket/endless"));
+  fs::remove_all(project_ / ("logs-" + name_));
+  long endless = stat("endless");
+  control(R"({"endless": 1})");
+  hparams::RunOptions o = options("gs://bucket/endless");
+  o.backup.max_response_bytes = 1 << 20;
+  try {
+    HParams::open(project_, o);
+    FAIL() << "the restore should have failed";
+  } catch (const hparams::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than the limit of 1048576 bytes"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(stat("endless"), endless + 1);
+  EXPECT_FALSE(fs::exists(saved()));
+  // Optional backups only warn: the launch creates the run.
+  o.backup.required = false;
+  control(R"({"endless": 1})");
+  HParams run = HParams::open(project_, o);
+  EXPECT_TRUE(run.is_new_run());
+}
+
+TEST(BackupUri, CredentialsInTheUriAreRefusedUnshown) {
+  for (const char* uri : {"s3://AKIAEXAMPLE:SECRETKEY@bucket/x", "gs://user:SECRETKEY@bucket",
+                          "file://user:SECRETKEY@host/dir"}) {
+    try {
+      hparams::BackupOptions o;
+      o.uri = uri;
+      hparams::backup_destination(o);
+      ADD_FAILURE() << uri;
+    } catch (const hparams::Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("SECRETKEY"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("***@"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

@@ -11,7 +11,8 @@ client) and a GCE metadata server token endpoint (Metadata-Flavor: Google requir
 Object requests need a bearer token it issued (or the static one given with --static-token),
 unless --emulator is given. POST /_control sets faults: {"fail": N, "status": 503} fails the
 next N object requests, {"drop": N} sends half of the next N download bodies then closes the
-connection, {"always_fail": true}; GET /_stats returns request counts.
+connection, {"endless": N} answers the next N downloads with a chunked body that never ends
+(until the client goes away), {"always_fail": true}; GET /_stats returns request counts.
 
 usage: gcs_server.py --port-file FILE [--public-key PEM] [--client ID:SECRET:REFRESH]
                      [--static-token TOKEN] [--emulator]
@@ -32,8 +33,8 @@ LOCK = threading.Lock()
 OBJECTS = {}  # (bucket, name) -> {"data": bytes, "generation": int, "contentType": str}
 TOKENS = set()
 UPLOADS = {}  # upload id -> (bucket, name, content type, if_generation_match)
-FAULTS = {"fail": 0, "status": 503, "drop": 0, "always_fail": False}
-STATS = {"object_requests": 0, "failed": 0, "dropped": 0, "tokens_issued": 0, "jwt_verified": 0,
+FAULTS = {"fail": 0, "status": 503, "drop": 0, "endless": 0, "always_fail": False}
+STATS = {"object_requests": 0, "failed": 0, "dropped": 0, "endless": 0, "tokens_issued": 0, "jwt_verified": 0,
          "refresh_grants": 0, "metadata_grants": 0, "unauthorized": 0}
 GENERATION = [1700000000000000]
 ARGS = None
@@ -272,6 +273,23 @@ class Handler(BaseHTTPRequestHandler):
                         if drop:
                             FAULTS["drop"] -= 1
                             STATS["dropped"] += 1
+                        endless = not drop and FAULTS["endless"] > 0
+                        if endless:
+                            FAULTS["endless"] -= 1
+                            STATS["endless"] += 1
+                    if endless:
+                        self.send_response(200)
+                        self.send_header("Content-Type", obj["contentType"])
+                        self.send_header("Transfer-Encoding", "chunked")
+                        self.end_headers()
+                        chunk = b"x" * 65536
+                        try:
+                            while True:
+                                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        except OSError:
+                            pass
+                        self.close_connection = True
+                        return
                     if drop:
                         self.send_response(200)
                         self.send_header("Content-Type", obj["contentType"])
