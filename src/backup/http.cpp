@@ -121,8 +121,8 @@ std::pair<std::optional<HttpResponse>, TransportError> send_once(const HttpReque
   if (code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   } else if (body.exceeded || code == CURLE_FILESIZE_EXCEEDED) {
-    error.message = "the response is larger than the limit of " + std::to_string(max_body) +
-                    " bytes";
+    error.message =
+        "the response is larger than the limit of " + std::to_string(max_body) + " bytes";
     error.final = true;
   } else {
     error.message = curl_easy_strerror(code);

@@ -49,9 +49,9 @@ struct TransportError {
 };
 
 /// Sends one request. Returns the response, or the transport failure.
-std::pair<std::optional<HttpResponse>, TransportError> send_once(const HttpRequest& request,
-                                                                 std::chrono::milliseconds timeout,
-                                                                 std::size_t max_body = std::size_t{256} << 20);
+std::pair<std::optional<HttpResponse>, TransportError> send_once(
+    const HttpRequest& request, std::chrono::milliseconds timeout,
+    std::size_t max_body = std::size_t{256} << 20);
 
 /// Whether a status is worth retrying: 408, 429 and 5xx.
 bool retryable_status(long status);

@@ -72,8 +72,9 @@ Location parse_location(std::string_view uri) {
   out.scheme = std::string(uri.substr(0, scheme_end));
   std::string_view rest = uri.substr(scheme_end + 3);
   if (rest.substr(0, rest.find('/')).find('@') != std::string_view::npos) {
-    bad_uri(uri, "credentials in the URI are not accepted (they would be printed and logged); "
-                 "give them as the environment the official clients read");
+    bad_uri(uri,
+            "credentials in the URI are not accepted (they would be printed and logged); "
+            "give them as the environment the official clients read");
   }
   if (out.scheme == "file") {
     if (rest.substr(0, 9) == "localhost") rest.remove_prefix(9);
@@ -131,8 +132,9 @@ std::string BackupStore::uri_of(std::string_view name) const {
 
 std::unique_ptr<BackupStore> BackupStore::open(std::string_view uri, const BackupOptions& options) {
   backup::Location location = backup::parse_location(uri);
-  backup::RetryPolicy retry{options.max_attempts, options.initial_delay, options.max_delay,
-                            options.deadline, options.timeout, options.max_response_bytes};
+  backup::RetryPolicy retry{options.max_attempts, options.initial_delay,
+                            options.max_delay,    options.deadline,
+                            options.timeout,      options.max_response_bytes};
   if (location.scheme == "file") {
     return std::make_unique<FileStore>(std::string(uri), location.prefix);
   }

@@ -6,6 +6,7 @@
 
 #include "eval/ast.hpp"
 #include "eval/lexer.hpp"
+#include "eval/unicode.hpp"
 #include "stack_guard.hpp"
 #include "value_impl.hpp"
 
@@ -156,9 +157,19 @@ class Parser {
     return index;
   }
 
+  // An identifier as Python reads it: NFKC-normalised when it is not ASCII (PEP 3131), so
+  // that `ｌｅｎ` is `len`.
+  std::string name_text(const Token& t) {
+    std::string_view raw = lexer_.text(t);
+    for (unsigned char c : raw) {
+      if (c >= 0x80) return nfkc(raw);
+    }
+    return std::string(raw);
+  }
+
   std::uint32_t name_node(const Token& t) {
     std::uint32_t n = add(NodeKind::Name, t);
-    ast_.nodes[n].data = intern(lexer_.text(t));
+    ast_.nodes[n].data = intern(name_text(t));
     return n;
   }
 
@@ -429,7 +440,7 @@ class Parser {
         if (name.kind != Tok::Name) unexpected(name);
         lexer_.next();
         std::uint32_t n = add(NodeKind::Attribute, name, {node});
-        ast_.nodes[n].data = intern(lexer_.text(name));
+        ast_.nodes[n].data = intern(name_text(name));
         node = n;
       } else if (t.kind == Tok::LParen) {
         node = parse_call(node);
@@ -452,7 +463,7 @@ class Parser {
     callee_at.line = static_cast<int>(f.line);
     callee_at.column = static_cast<int>(f.column);
     std::vector<std::uint32_t> positional, keywords;
-    std::vector<std::string_view> keyword_names;
+    std::vector<std::string> keyword_names;
     bool saw_generator = false;
     while (lexer_.peek().kind != Tok::RParen) {
       const Token& t = lexer_.peek();
@@ -460,9 +471,9 @@ class Parser {
       if (t.kind == Tok::Name && lexer_.peek(1).kind == Tok::Assign) {
         Token name = lexer_.next();
         lexer_.next();
-        std::string_view text = lexer_.text(name);
-        for (auto seen : keyword_names) {
-          if (seen == text) fail_at(name, "keyword argument repeated: " + std::string(text));
+        std::string text = name_text(name);
+        for (const auto& seen : keyword_names) {
+          if (seen == text) fail_at(name, "keyword argument repeated: " + text);
         }
         keyword_names.push_back(text);
         keywords.push_back(name_node(name));
@@ -553,6 +564,13 @@ class Parser {
     switch (t.kind) {
       case Tok::Name: {
         Token name = lexer_.next();
+        // Only a normalised name can read True, False or None here (the ASCII ones are
+        // keywords); CPython then finds them in builtins.
+        if (lexer_.text(name).size() > 5 && lexer_.text(name).front() & 0x80) {
+          std::string text = name_text(name);
+          if (text == "True" || text == "False") return constant(name, Value(text == "True"));
+          if (text == "None") return constant(name, Value());
+        }
         return name_node(name);
       }
       case Tok::Number: {

@@ -1,6 +1,7 @@
 #include "eval/unicode.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 
 namespace hparams::detail {
@@ -12,6 +13,18 @@ struct CodeRange {
 struct CaseMapping {
   char32_t from;
   char32_t to[3];
+};
+struct Decomposition {
+  char32_t from;
+  std::uint32_t offset;  // into kNfkdPool
+  std::uint32_t length;
+};
+struct CombiningRun {
+  char32_t first, last;
+  std::uint8_t value;
+};
+struct Composition {
+  char32_t first, second, composite;
 };
 
 #include "eval/unicode_tables.inc"
@@ -39,7 +52,96 @@ void append_mapped(const CaseMapping (&table)[N], char32_t c, std::u32string& ou
   }
 }
 
+// Hangul syllables decompose and compose by arithmetic (Unicode 3.12).
+constexpr char32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
+constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kNCount = kVCount * kTCount,
+                   kSCount = kLCount * kNCount;
+
+int combining_class(char32_t c) {
+  auto it = std::upper_bound(std::begin(kCombining), std::end(kCombining), c,
+                             [](char32_t v, const CombiningRun& r) { return v < r.first; });
+  if (it == std::begin(kCombining)) return 0;
+  --it;
+  return c <= it->last ? it->value : 0;
+}
+
+void decompose(char32_t c, std::u32string& out) {
+  if (c >= kSBase && c < kSBase + kSCount) {
+    char32_t s = c - kSBase;
+    out += kLBase + s / kNCount;
+    out += kVBase + (s % kNCount) / kTCount;
+    if (s % kTCount != 0) out += kTBase + s % kTCount;
+    return;
+  }
+  auto it = std::lower_bound(std::begin(kNfkd), std::end(kNfkd), c,
+                             [](const Decomposition& d, char32_t v) { return d.from < v; });
+  if (it == std::end(kNfkd) || it->from != c) {
+    out += c;
+    return;
+  }
+  out.append(kNfkdPool + it->offset, it->length);
+}
+
+// The primary composite of a starter and a following character, or 0.
+char32_t compose_pair(char32_t first, char32_t second) {
+  if (first >= kLBase && first < kLBase + kLCount && second >= kVBase &&
+      second < kVBase + kVCount) {
+    return kSBase + ((first - kLBase) * kVCount + (second - kVBase)) * kTCount;
+  }
+  if (first >= kSBase && first < kSBase + kSCount && (first - kSBase) % kTCount == 0 &&
+      second > kTBase && second < kTBase + kTCount) {
+    return first + (second - kTBase);
+  }
+  auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions),
+                             std::make_pair(first, second),
+                             [](const Composition& c, const std::pair<char32_t, char32_t>& v) {
+                               return c.first != v.first ? c.first < v.first : c.second < v.second;
+                             });
+  if (it == std::end(kCompositions) || it->first != first || it->second != second) return 0;
+  return it->composite;
+}
+
 }  // namespace
+
+std::string nfkc(std::string_view utf8) {
+  // Full compatibility decomposition, then the canonical order of combining marks, then
+  // canonical composition (Unicode Standard Annex #15).
+  std::u32string d;
+  for (char32_t c : to_u32(utf8)) decompose(c, d);
+  for (std::size_t i = 1; i < d.size(); ++i) {
+    int ccc = combining_class(d[i]);
+    std::size_t j = i;
+    while (ccc != 0 && j > 0 && combining_class(d[j - 1]) > ccc) {
+      std::swap(d[j], d[j - 1]);
+      --j;
+    }
+  }
+  std::u32string out;
+  std::size_t starter = std::u32string::npos;  // index in `out` of the last starter
+  int last_class = -1;
+  for (char32_t c : d) {
+    int ccc = combining_class(c);
+    if (starter != std::u32string::npos) {
+      // Not blocked: nothing between the starter and c, or everything between of a lower
+      // class than c's (and c not a starter following a non-starter).
+      bool blocked = last_class != -1 && (last_class == 0 || last_class >= ccc);
+      if (!blocked) {
+        if (char32_t composite = compose_pair(out[starter], c)) {
+          out[starter] = composite;
+          continue;
+        }
+      }
+    }
+    if (ccc == 0) {
+      starter = out.size();
+      last_class = -1;
+    } else {
+      last_class = ccc;
+    }
+    out += c;
+  }
+  return from_u32(out);
+}
 
 char32_t decode_utf8(std::string_view s, std::size_t& pos) {
   auto b0 = static_cast<unsigned char>(s[pos]);

@@ -27,6 +27,8 @@ bool is_alnum(char32_t c);
 /// The value of a decimal digit (any script), or -1.
 int decimal_value(char32_t c);
 bool is_case_ignorable(char32_t c);
+/// Unicode normalization form NFKC, as Python applies it to identifiers (PEP 3131).
+std::string nfkc(std::string_view utf8);
 /// Python's str.lower() of a whole string (full mappings and the final-sigma rule).
 std::u32string lower_string(std::u32string_view s);
 /// Full case mappings (may produce up to three code points).

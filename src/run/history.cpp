@@ -152,8 +152,8 @@ void append_launch(const fs::path& history, const LaunchRecord& r) {
   j["ranks"] = r.ranks ? nlohmann::ordered_json(*r.ranks) : nlohmann::ordered_json(nullptr);
   j["launch"] = r.launch_id;
   j["version"] = r.version;
-  j["git"] = r.git_commit.empty() ? nlohmann::ordered_json(nullptr)
-                                  : nlohmann::ordered_json(r.git_commit);
+  j["git"] =
+      r.git_commit.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.git_commit);
   auto overrides = nlohmann::ordered_json::array();
   for (const auto& [key, value] : r.overrides) {
     overrides.push_back(nlohmann::ordered_json{{"key", key}, {"value", value}});

@@ -57,9 +57,7 @@ RunPaths RunPaths::of_log_dir(const std::filesystem::path& log_dir) {
   return of(dir.parent_path(), base.substr(5));
 }
 
-std::string RunPaths::backup_object() const {
-  return run_name + "/hparams-" + run_name + ".cfg";
-}
+std::string RunPaths::backup_object() const { return run_name + "/hparams-" + run_name + ".cfg"; }
 
 std::string RunPaths::backup_launch_object() const {
   return run_name + "/hparams-" + run_name + ".launch";

@@ -44,8 +44,8 @@ std::optional<int> rank_from_environment() {
 RankInfo rank_info_from_environment() {
   RankInfo info;
   info.rank = rank_from_environment();
-  info.local_rank = first_number({"LOCAL_RANK", "SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK"},
-                                 "a local rank");
+  info.local_rank =
+      first_number({"LOCAL_RANK", "SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK"}, "a local rank");
   info.node = first_number({"GROUP_RANK", "NODE_RANK", "SLURM_NODEID"}, "a machine index");
   info.world_size =
       first_number({"WORLD_SIZE", "SLURM_NTASKS", "OMPI_COMM_WORLD_SIZE"}, "a process count");

@@ -75,3 +75,52 @@ print("};")
 emit_map("kUpper", str.upper)
 emit_map("kLower", str.lower)
 emit_map("kTitle", str.title)
+# NFKC, for identifiers (PEP 3131: the parser normalises every identifier with NFKC).
+# kNfkd: each code point whose full compatibility decomposition (NFKD of the code point alone,
+# which is fully decomposed and canonically ordered) differs from it, as a slice of kNfkdPool.
+# Hangul syllables are decomposed algorithmically and left out.
+pool, rows = [], []
+for cp in range(MAX):
+    if 0xAC00 <= cp <= 0xD7A3:
+        continue
+    d = unicodedata.normalize("NFKD", chr(cp))
+    if d != chr(cp):
+        rows.append((cp, len(pool), len(d)))
+        pool.extend(ord(x) for x in d)
+print("inline constexpr Decomposition kNfkd[] = {")
+for cp, offset, length in rows:
+    print("    {0x%X, %d, %d}," % (cp, offset, length))
+print("};")
+print("inline constexpr char32_t kNfkdPool[] = {")
+for i in range(0, len(pool), 12):
+    print("    " + ", ".join("0x%X" % c for c in pool[i:i + 12]) + ",")
+print("};")
+# Canonical combining classes, as runs of code points with one class (class 0 left out).
+runs, start, current = [], None, 0
+for cp in range(MAX + 1):
+    ccc = unicodedata.combining(chr(cp)) if cp < MAX else 0
+    if ccc != current:
+        if current != 0:
+            runs.append((start, cp - 1, current))
+        start, current = cp, ccc
+print("inline constexpr CombiningRun kCombining[] = {")
+for a, b, c in runs:
+    print("    {0x%X, 0x%X, %d}," % (a, b, c))
+print("};")
+# Primary composites: canonical pairs that NFC composes (composition exclusions, singletons
+# and non-starter decompositions are left out by asking NFC itself), sorted by pair.
+pairs = []
+for cp in range(MAX):
+    if 0xAC00 <= cp <= 0xD7A3:
+        continue
+    d = unicodedata.decomposition(chr(cp))
+    if not d or d.startswith("<"):
+        continue
+    parts = [int(x, 16) for x in d.split()]
+    if len(parts) == 2 and unicodedata.normalize("NFC", chr(parts[0]) + chr(parts[1])) == chr(cp):
+        pairs.append((parts[0], parts[1], cp))
+pairs.sort()
+print("inline constexpr Composition kCompositions[] = {")
+for a, b, c in pairs:
+    print("    {0x%X, 0x%X, 0x%X}," % (a, b, c))
+print("};")
