@@ -32,6 +32,19 @@ std::string normalise(std::string_view name) {
   return out;
 }
 
+// A SyntaxError on what looks like an unquoted path (/datasets/cifar10, ~/data, ./runs) gets
+// the hint to quote it: text is only text when it is quoted or made of names.
+std::string quote_hint(const Error& e, std::string_view text) {
+  if (e.kind() != ErrorKind::SyntaxError || text.empty() || text.size() > 200) return {};
+  bool path = text.front() == '/' || text.substr(0, 2) == "~/" || text.substr(0, 2) == "./" ||
+              text.substr(0, 3) == "../";
+  path = path && std::none_of(text.begin(), text.end(), [](char c) {
+           return c == '\'' || c == '"' || c == ' ' || c == '\n';
+         });
+  if (!path) return {};
+  return "; quote text: '" + std::string(text) + "'";
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -404,12 +417,12 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
     } catch (const Error& e) {
       SourceLocation where = doc.locate(entry, e.location().line, e.location().column);
       if (evaluating_defaults) {
-        default_errors.emplace_back(
-            static_cast<std::uint32_t>(position),
-            Error(e.kind(), e.message(), where, "DEFAULT." + std::string(entry.key)));
+        default_errors.emplace_back(static_cast<std::uint32_t>(position),
+                                    Error(e.kind(), e.message() + quote_hint(e, entry.value), where,
+                                          "DEFAULT." + std::string(entry.key)));
         return Value();
       }
-      errors.emplace_back(e.kind(), e.message(), where,
+      errors.emplace_back(e.kind(), e.message() + quote_hint(e, entry.value), where,
                           section.name + "." + std::string(entry.key));
       error_lines.emplace_back(doc.line_text(where.line));
       return Value();
@@ -471,6 +484,17 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
                                      error.location(), error.key()));
     }
     impl->failed_defaults.emplace_back(index, std::move(error));
+  }
+  if (options.strict && options.evaluate && errors.empty()) {
+    // Strict: what lint() finds is an error of the load (the config is complete by now).
+    Config whole(std::move(impl));
+    std::vector<Error> lints = whole.lint();
+    if (lints.empty()) return whole;
+    for (Error& e : lints) {
+      error_lines.emplace_back(doc.line_text(e.location().line));
+      errors.push_back(std::move(e));
+    }
+    throw ErrorList(std::move(errors), std::move(error_lines));
   }
   if (!errors.empty()) {
     if (!default_errors.empty()) {

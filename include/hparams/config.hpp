@@ -38,6 +38,9 @@ struct LoadOptions {
   /// False reads names only: every value is None and nothing is evaluated (to resolve
   /// names before the values are known, as run overrides are).
   bool evaluate = true;
+  /// Strict: what lint() finds (values that silently became text or a tuple) is an error of
+  /// the load, reported with the others. Off by default: the original accepts such files.
+  bool strict = false;
   /// A config whose values may be reused: an entry with the same section, key and text as
   /// one of its entries takes that value instead of being evaluated again (evaluation is
   /// pure, values immutable). It must outlive the load. A run resuming from a saved copy
@@ -73,6 +76,12 @@ class Config {
   /// What is wrong but not an error of the file: `[DEFAULT]` values that do not evaluate
   /// and that no section inherits.
   const std::vector<Error>& warnings() const noexcept;
+  /// Values that are probably mistakes although they load: an unknown name that became text
+  /// (`true`, `null`, a dotted name such as `nn.ReLU`, an expression such as
+  /// `root + '/train'`), and a trailing comma that made a tuple (`256,`). Each is a
+  /// ConfigError naming `section.key`, placed at the value, with a hint. A path-like text
+  /// (`data/train`) and a bare word (`adam`) are not flagged: raw text is meant there.
+  std::vector<Error> lint() const;
 
   /// Section names in file order, without DEFAULT.
   std::vector<std::string> sections() const;

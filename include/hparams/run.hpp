@@ -108,6 +108,9 @@ struct RunPaths {
   std::filesystem::path lock;      ///< <log_dir>/.hparams.lock: serialises the creators
   std::filesystem::path launch;    ///< <log_dir>/.hparams-launch: rank 0's copy, this launch
 
+  /// The saved copy's bytes, or nullopt when there is none. IOError when it cannot be read,
+  /// is not a regular file or is a symbolic link (files of a run are never followed).
+  std::optional<std::string> read_saved() const;
   /// The saved copy's name in a backup store: `<run.name>/hparams-<run.name>.cfg`.
   std::string backup_object() const;
   /// The name of rank 0's launch record in a backup store (next to the copy).
@@ -144,11 +147,13 @@ struct LaunchRecord {
   std::string time;   ///< UTC, e.g. 2026-12-01T15:04:05Z
   std::string host;
   std::string user;
-  std::string command;       ///< the command line, shell-quoted
-  std::optional<int> ranks;  ///< the job's process count, when a launcher set it
-  std::string launch_id;     ///< RankInfo::launch_id
-  std::string version;       ///< hparams' version
-  std::string git_commit;    ///< the project's commit when it is in a git work tree
+  std::string command;        ///< the command line, shell-quoted
+  std::optional<int> ranks;   ///< the job's process count, when a launcher set it
+  std::string launch_id;      ///< RankInfo::launch_id
+  std::string version;        ///< hparams' version
+  std::string git_commit;     ///< the project's commit when it is in a git work tree
+  std::string backup_uri;     ///< where this launch backed the saved copy up, if it did
+  std::string backup_sha256;  ///< the SHA-256 of what it uploaded there
   /// This launch's overrides as applied: (section.key, value text).
   std::vector<std::pair<std::string, std::string>> overrides;
   std::string line;  ///< the line as written (a line this version cannot read keeps only this)
@@ -157,6 +162,10 @@ struct LaunchRecord {
 /// The launches a history log records, oldest first (none when the file does not exist).
 /// IOError when it cannot be read.
 std::vector<LaunchRecord> read_history(const std::filesystem::path& history_file);
+
+/// The SHA-256 of `bytes` as 64 hex digits: the digest history and launch records give of
+/// a saved copy (`sha256sum` prints the same).
+std::string sha256_hex(std::string_view bytes);
 
 /// The commit checked out in the git work tree that holds `directory` (read from `.git`
 /// directly; no git program needed), or empty: never an error.

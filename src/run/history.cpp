@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fs/files.hpp"
+#include "fs/sha256.hpp"
 #include "hparams/version.hpp"
 #include "utc_time.hpp"
 
@@ -36,6 +37,8 @@ bool is_commit(std::string_view text) {
 }
 
 }  // namespace
+
+std::string sha256_hex(std::string_view bytes) { return files::sha256_hex(bytes); }
 
 std::string git_commit(const fs::path& directory) {
   std::error_code ec;
@@ -154,6 +157,9 @@ void append_launch(const fs::path& history, const LaunchRecord& r) {
   j["version"] = r.version;
   j["git"] =
       r.git_commit.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.git_commit);
+  j["backup"] = r.backup_uri.empty()
+                    ? nlohmann::ordered_json(nullptr)
+                    : nlohmann::ordered_json{{"uri", r.backup_uri}, {"sha256", r.backup_sha256}};
   auto overrides = nlohmann::ordered_json::array();
   for (const auto& [key, value] : r.overrides) {
     overrides.push_back(nlohmann::ordered_json{{"key", key}, {"value", value}});
@@ -191,6 +197,12 @@ std::vector<LaunchRecord> read_history(const fs::path& history_file) {
       r.launch_id = text_of("launch");
       r.version = text_of("version");
       r.git_commit = text_of("git");
+      if (auto it = j.find("backup"); it != j.end() && it->is_object()) {
+        if (it->contains("uri") && (*it)["uri"].is_string()) r.backup_uri = (*it)["uri"];
+        if (it->contains("sha256") && (*it)["sha256"].is_string()) {
+          r.backup_sha256 = (*it)["sha256"];
+        }
+      }
       if (auto it = j.find("ranks"); it != j.end() && it->is_number_integer()) {
         r.ranks = it->get<int>();
       }

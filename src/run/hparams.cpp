@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "fs/files.hpp"
+#include "fs/sha256.hpp"
 #include "hparams/json.hpp"
 #include "hparams/run.hpp"
 #include "run/history.hpp"
@@ -485,13 +486,16 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
 
   // 5. Rank 0 (or a process without a rank) backs up, publishes this launch, and logs it.
   if (impl->leader) {
+    bool backed_up = false;
     if (store) {
       impl->backup_uri = store->uri_of(paths.backup_object());
       if (report.out != nullptr) {
         *report.out << "Backing up hparams file to " << impl->backup_uri << std::endl;
       }
-      guarded(options.backup, "backing up to " + impl->backup_uri,
-              [&] { store->put(paths.backup_object(), claim.bytes); });
+      guarded(options.backup, "backing up to " + impl->backup_uri, [&] {
+        store->put(paths.backup_object(), claim.bytes);
+        backed_up = true;
+      });
     }
     if (job.rank) {
       // Other ranks wait for this: the copy of this launch, by digest (copy first, record
@@ -513,6 +517,10 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
                                               project_path, job);
     for (const AppliedOverride& a : impl->overrides) {
       record.overrides.emplace_back(a.section + "." + a.key, a.value);
+    }
+    if (backed_up) {
+      record.backup_uri = impl->backup_uri;
+      record.backup_sha256 = files::sha256_hex(claim.bytes);
     }
     detail::append_launch(paths.history, record);
   }

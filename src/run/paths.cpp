@@ -1,6 +1,7 @@
 // The layout of a run's files, and the rules for run names.
 #include <algorithm>
 
+#include "fs/files.hpp"
 #include "hparams/run.hpp"
 
 namespace hparams {
@@ -55,6 +56,11 @@ RunPaths RunPaths::of_log_dir(const std::filesystem::path& log_dir) {
                 log_dir.string() + " is not a run directory (logs-<run.name>)");
   }
   return of(dir.parent_path(), base.substr(5));
+}
+
+std::optional<std::string> RunPaths::read_saved() const {
+  if (!files::exists_no_follow(saved)) return std::nullopt;
+  return files::read_regular(saved, ini::Document::kDefaultMaxFileBytes, true);
 }
 
 std::string RunPaths::backup_object() const { return run_name + "/hparams-" + run_name + ".cfg"; }

@@ -42,8 +42,9 @@ TEST(Nfkc, IdentifiersAreNormalisedAsCPythonDoes) {
   // 'if' (unknown: raw text here), a keyword argument and an attribute are normalised too.
   EXPECT_EQ(hparams::evaluate("\uff4c\uff45\uff4e('abc')").repr(), "3");
   EXPECT_EQ(hparams::evaluate("\uff34\uff52\uff55\uff45").repr(), "True");
-  EXPECT_EQ(hparams::evaluate("sorted([3, 1], \uff52\uff45\uff56\uff45\uff52\uff53\uff45=True)").repr(),
-            "[3, 1]");
+  EXPECT_EQ(
+      hparams::evaluate("sorted([3, 1], \uff52\uff45\uff56\uff45\uff52\uff53\uff45=True)").repr(),
+      "[3, 1]");
   EXPECT_EQ(hparams::evaluate("'ab'.\uff55\uff50\uff50\uff45\uff52()").repr(), "'AB'");
   EXPECT_EQ(hparams::evaluate("[x for \uff58 in [1, 2]]").repr(), "[1, 2]");
   EXPECT_EQ(hparams::evaluate("\uff49\uff46").repr(), "'\uff49\uff46'");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: random value-language expressions, CPython (pyref.py) vs `hparams eval`.
 
-  python3 tools/gen/difftest.py BUILD/tools/hparams/hparams [COUNT] [SEED]
+  python3 tools/gen/difftest.py BUILD/cli/hparams [COUNT] [SEED]
 
 Prints each disagreement. Errors compare by kind only. PYTHONHASHSEED=0 makes CPython's set
 order of strings reproducible (our str hash is CPython's with that seed).
