@@ -8,8 +8,7 @@ namespace hparams::cli {
 Action add_backup(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto uri = std::make_shared<std::string>();
-  auto* cmd =
-      app.add_subcommand("backup", "Upload a run's saved copy to gs://, s3:// or file://");
+  auto* cmd = app.add_subcommand("backup", "Upload a run's saved copy to gs://, s3:// or file://");
   cmd->add_option("run_dir", *dir, "The run's directory, logs-<run.name>")->required();
   cmd->add_option("uri", *uri, "gs://bucket[/prefix], s3://bucket[/prefix] or file:///dir")
       ->required();
@@ -24,8 +23,7 @@ Action add_backup(CLI::App& app) {
     }
     ini::Document::parse(*bytes, paths.saved.string());  // a broken copy is not backed up
     auto store = BackupStore::open(*uri);
-    std::cout << "Backing up hparams file to " << store->uri_of(paths.backup_object())
-              << std::endl;
+    std::cout << "Backing up hparams file to " << store->uri_of(paths.backup_object()) << std::endl;
     store->put(paths.backup_object(), *bytes);
     return static_cast<int>(kOk);
   };

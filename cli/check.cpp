@@ -33,8 +33,9 @@ Action add_check(CLI::App& app) {
           std::cerr << report;
         }
         std::cout << file << ": ok"
-                  << (warnings.empty() ? "" : " (" + std::to_string(warnings.size()) +
-                                                  (warnings.size() == 1 ? " warning)" : " warnings)"))
+                  << (warnings.empty() ? ""
+                                       : " (" + std::to_string(warnings.size()) +
+                                             (warnings.size() == 1 ? " warning)" : " warnings)"))
                   << '\n';
       } catch (const Error& e) {
         print_error(e);

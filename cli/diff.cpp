@@ -17,8 +17,7 @@ Action add_diff(CLI::App& app) {
       "diff", "Compare two configs by type and value: .cfg files, run directories or run names");
   cmd->add_option("a", o->a, "A .cfg file, a run directory (logs-NAME) or a run name")->required();
   cmd->add_option("b", o->b, "The same for the other side")->required();
-  cmd->add_option("--project", o->project, "Where run names are looked up")
-      ->capture_default_str();
+  cmd->add_option("--project", o->project, "Where run names are looked up")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the differences as JSON");
   cmd->footer("Exit status, as diff(1): 0 same, 1 different, 2 trouble.");
   return [o] {

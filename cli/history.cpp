@@ -15,8 +15,7 @@ Action add_history(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("history", "Every launch of a run: when, where, by whom, how");
   cmd->add_option("run", o->run, "A run directory (logs-NAME) or a run name")->required();
-  cmd->add_option("--project", o->project, "Where run names are looked up")
-      ->capture_default_str();
+  cmd->add_option("--project", o->project, "Where run names are looked up")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the launches as JSON (one object per launch)");
   return [o] {
     Resolved where = resolve(o->run, o->project);

@@ -17,8 +17,9 @@ Resolved resolve(const std::string& argument, const std::filesystem::path& proje
     }
     if (fs::is_regular_file(path / "hparams.cfg", ec)) return {(path / "hparams.cfg").string(), {}};
     throw Error(ErrorKind::ConfigError,
-                argument + " is a directory but neither a run directory (logs-<run.name>) nor a "
-                           "project with an hparams.cfg");
+                argument +
+                    " is a directory but neither a run directory (logs-<run.name>) nor a "
+                    "project with an hparams.cfg");
   }
   // A run name in the project.
   try {

@@ -10,8 +10,8 @@
 namespace hparams::cli {
 
 struct Resolved {
-  std::string file;               ///< the .cfg file to read ("-" for standard input)
-  std::optional<RunPaths> run;    ///< the run, when the argument designates one
+  std::string file;             ///< the .cfg file to read ("-" for standard input)
+  std::optional<RunPaths> run;  ///< the run, when the argument designates one
 };
 
 /// ConfigError saying what was looked for when `argument` designates nothing.

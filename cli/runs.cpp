@@ -38,8 +38,8 @@ Row describe(const RunPaths& paths, bool verify) {
   std::error_code ec;
   auto modified = fs::last_write_time(paths.saved, ec);
   row.created = !launches.empty() && !launches.front().time.empty() ? launches.front().time
-                : ec                                                 ? "-"
-                                                                     : utc(modified);
+                : ec                                                ? "-"
+                                                                    : utc(modified);
   row.launches = launches.size();
   row.last = launches.empty() ? "-" : launches.back().time;
   if (!launches.empty()) {
@@ -60,10 +60,12 @@ Row describe(const RunPaths& paths, bool verify) {
       row.backup_state = "no local copy";
     } else if (verify) {
       try {
-        std::string base = row.backup.substr(0, row.backup.size() - paths.backup_object().size() - 1);
+        std::string base =
+            row.backup.substr(0, row.backup.size() - paths.backup_object().size() - 1);
         std::optional<std::string> remote = BackupStore::open(base)->get(paths.backup_object());
-        row.backup_state = !remote ? "missing there" : *remote == *local ? "same (verified)"
-                                                                         : "differs (verified)";
+        row.backup_state = !remote             ? "missing there"
+                           : *remote == *local ? "same (verified)"
+                                               : "differs (verified)";
       } catch (const Error& e) {
         row.backup_state = "cannot verify: " + e.message().substr(0, 80);
       }
@@ -83,7 +85,8 @@ Action add_runs(CLI::App& app) {
     bool json = false, verify = false;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("runs", "The project's runs: created, launches, overrides, backup");
+  auto* cmd =
+      app.add_subcommand("runs", "The project's runs: created, launches, overrides, backup");
   cmd->add_option("project", o->project, "The project directory")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the runs as JSON");
   cmd->add_flag("--verify", o->verify,
@@ -111,24 +114,27 @@ Action add_runs(CLI::App& app) {
     if (o->json) {
       auto out = nlohmann::ordered_json::array();
       for (const Row& r : rows) {
-        out.push_back({{"run", r.name},
-                       {"created", r.created},
-                       {"last_launch", r.last},
-                       {"launches", r.launches},
-                       {"last_overrides", r.overrides},
-                       {"backup", r.backup.empty() ? nlohmann::ordered_json(nullptr)
-                                                   : nlohmann::ordered_json(r.backup)},
-                       {"backup_state", r.backup.empty() ? nlohmann::ordered_json(nullptr)
-                                                         : nlohmann::ordered_json(r.backup_state)}});
+        out.push_back(
+            {{"run", r.name},
+             {"created", r.created},
+             {"last_launch", r.last},
+             {"launches", r.launches},
+             {"last_overrides", r.overrides},
+             {"backup", r.backup.empty() ? nlohmann::ordered_json(nullptr)
+                                         : nlohmann::ordered_json(r.backup)},
+             {"backup_state", r.backup.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(r.backup_state)}});
       }
       std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       return static_cast<int>(kOk);
     }
     std::size_t width = 3;
     for (const Row& r : rows) width = std::max(width, r.name.size());
-    std::cout << std::left << std::setw(static_cast<int>(width)) << "RUN" << "  "
-              << std::setw(20) << "CREATED" << "  " << std::setw(20) << "LAST LAUNCH" << "  "
-              << std::setw(8) << "LAUNCHES" << "  BACKUP  LAST OVERRIDES\n";
+    std::cout << std::left << std::setw(static_cast<int>(width)) << "RUN"
+              << "  " << std::setw(20) << "CREATED"
+              << "  " << std::setw(20) << "LAST LAUNCH"
+              << "  " << std::setw(8) << "LAUNCHES"
+              << "  BACKUP  LAST OVERRIDES\n";
     for (const Row& r : rows) {
       std::cout << std::setw(static_cast<int>(width)) << r.name << "  " << std::setw(20)
                 << r.created << "  " << std::setw(20) << r.last << "  " << std::setw(8)

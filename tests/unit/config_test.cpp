@@ -220,4 +220,70 @@ TEST(Config, MissingFileIsAnIOError) {
   }
 }
 
+// The original evaluates a [DEFAULT] value only through the sections that inherit it.
+TEST(Config, DefaultValuesCountWhereTheyAreInherited) {
+  // Every section overrides the bad default: the file loads; reading the default throws.
+  Config c = Config::parse("[DEFAULT]\nroot = /home/x\n\n[a]\nroot = 1\n", "d.cfg");
+  EXPECT_EQ(c.get<int>("a.root"), 1);
+  ASSERT_EQ(c.warnings().size(), 1u);
+  EXPECT_EQ(c.warnings()[0].key(), "DEFAULT.root");
+  EXPECT_THROW(c.find("DEFAULT", "root"), hparams::Error);
+  // No section at all: the same.
+  EXPECT_EQ(Config::parse("[DEFAULT]\nroot = /home/x\n").warnings().size(), 1u);
+  // Inherited: an error of each inheriting section, placed at the [DEFAULT] line.
+  try {
+    Config::parse("[DEFAULT]\nroot = /home/x\n\n[a]\nroot = 1\n[b]\nx = 1\n[c]\ny = 2\n", "d.cfg");
+    FAIL();
+  } catch (const hparams::ErrorList& e) {
+    ASSERT_EQ(e.errors().size(), 2u);
+    EXPECT_EQ(e.errors()[0].key(), "b.root");
+    EXPECT_EQ(e.errors()[1].key(), "c.root");
+    EXPECT_EQ(e.errors()[0].location().line, 2);
+    EXPECT_NE(e.reports().find("d.cfg:2:8: error: SyntaxError in b.root: invalid syntax"),
+              std::string::npos)
+        << e.reports();
+  }
+}
+
+TEST(Config, LintFlagsValuesThatSilentlyBecameText) {
+  const char* text =
+      "[a]\n"
+      "flag = true\n"              // did you mean True?
+      "nothing = null\n"           // did you mean None?
+      "act = nn.ReLU\n"            // a dotted name
+      "train = root + '/train'\n"  // an expression over unknown names
+      "batch = 256,\n"             // a tuple by a trailing comma
+      "path = data/train\n"        // path-like text: meant
+      "opt = adam\n"               // a bare word: meant
+      "pair = 1, 2\n"              // a tuple without a trailing comma: meant
+      "name = true\n";             // `name` is always text
+  Config c = Config::parse(text, "l.cfg");
+  std::vector<std::string> keys;
+  for (const hparams::Error& e : c.lint()) keys.push_back(e.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a.flag", "a.nothing", "a.act", "a.train", "a.batch"}));
+  hparams::LoadOptions strict;
+  strict.strict = true;
+  try {
+    Config::parse(text, "l.cfg", strict);
+    FAIL();
+  } catch (const hparams::ErrorList& e) {
+    EXPECT_EQ(e.errors().size(), 5u);
+    EXPECT_NE(e.reports().find("l.cfg:2:8: error: ConfigError in a.flag: 'true' became the text "
+                               "'true': did you mean True?"),
+              std::string::npos)
+        << e.reports();
+  }
+}
+
+TEST(Config, UnquotedPathsGetAHint) {
+  try {
+    Config::parse("[data]\nroot = /datasets/cifar10\n", "p.cfg");
+    FAIL();
+  } catch (const hparams::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid syntax; quote text: '/datasets/cifar10'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
