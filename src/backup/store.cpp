@@ -28,8 +28,8 @@ std::string redacted(std::string_view uri) {
 // A directory, written atomically; a mounted bucket or NFS.
 class FileStore : public BackupStore {
  public:
-  FileStore(std::string uri, std::filesystem::path dir)
-      : BackupStore(std::move(uri)), dir_(std::move(dir)) {}
+  FileStore(std::string uri, std::filesystem::path dir, std::size_t max_bytes)
+      : BackupStore(std::move(uri)), dir_(std::move(dir)), max_bytes_(max_bytes) {}
 
   void put(std::string_view name, std::string_view bytes) override {
     std::filesystem::path target = dir_ / std::string(name);
@@ -45,15 +45,15 @@ class FileStore : public BackupStore {
 
   std::optional<std::string> get(std::string_view name) override {
     std::filesystem::path source = dir_ / std::string(name);
-    if (!files::is_file(source)) return std::nullopt;
-    std::ifstream in(source, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) throw Error(ErrorKind::IOError, "cannot read " + source.string());
-    return bytes;
+    std::error_code ec;
+    if (!std::filesystem::exists(source, ec)) return std::nullopt;
+    // Bounded like a server's answer, and only a regular file.
+    return files::read_regular(source, max_bytes_);
   }
 
  private:
   std::filesystem::path dir_;
+  std::size_t max_bytes_;
 };
 
 }  // namespace
@@ -136,7 +136,8 @@ std::unique_ptr<BackupStore> BackupStore::open(std::string_view uri, const Backu
                             options.max_delay,    options.deadline,
                             options.timeout,      options.max_response_bytes};
   if (location.scheme == "file") {
-    return std::make_unique<FileStore>(std::string(uri), location.prefix);
+    return std::make_unique<FileStore>(std::string(uri), location.prefix,
+                                       options.max_response_bytes);
   }
   if (location.scheme == "s3") return backup::open_s3(std::string(uri), location, retry);
   return backup::open_gcs(std::string(uri), location, retry, options.gcs_backup_project);

@@ -520,7 +520,9 @@ Value resolve_field(FormatState& st, std::string_view field) {
 }
 
 std::string render(FormatState& st, std::string_view fmt, int depth) {
-  if (depth > 2) raise(ErrorKind::ValueError, "Max string recursion exceeded");
+  // CPython renders a format string and one level of nested fields in its specs
+  // ('{:{}}'); a spec nested in a nested spec is "Max string recursion exceeded".
+  if (depth > 1) raise(ErrorKind::ValueError, "Max string recursion exceeded");
   std::string out;
   std::size_t i = 0;
   while (i < fmt.size()) {

@@ -389,9 +389,47 @@ Value zfill(const Value& self, Args& a) {
   return str_value(out);
 }
 
-Value case_map(const Value& self, Args& a, int which) {
+// The case mappings of an ASCII str stay ASCII and one byte per character: no code points.
+Value ascii_case_map(const StrObject& so, int which) {
+  account(so.utf8.size());
+  std::string out = so.utf8;
+  auto upper = [](char& c) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  };
+  auto lower = [](char& c) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  };
+  bool previous_cased = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char& c = out[i];
+    const bool cased = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (which == kUpper) {
+      upper(c);
+    } else if (which == kLower) {
+      lower(c);
+    } else if (which == kCapitalize) {
+      if (i == 0) {
+        upper(c);
+      } else {
+        lower(c);
+      }
+    } else {  // title
+      if (previous_cased) {
+        lower(c);
+      } else {
+        upper(c);
+      }
+      previous_cased = cased;
+    }
+  }
+  return make_str(std::move(out), so.length, true);
+}
+
+Value case_map(Interpreter& in, const Value& self, Args& a, int which) {
   a.no_keywords();
   a.expect_count(0, 0);
+  in.charge(str_of(self).size() / 64 + 1);
+  if (str_object(self).ascii) return ascii_case_map(str_object(self), which);
   U32 s = u32_of(self);
   if (which == kLower) return str_value(lower_string(s));
   U32 out;
@@ -544,7 +582,7 @@ Value call_method(Interpreter& in, int id, const Value& self, Args& a) {
     case kLower:
     case kTitle:
     case kCapitalize:
-      return case_map(self, a, id);
+      return case_map(in, self, a, id);
     case kSplit:
       return split(in, self, a, false);
     case kRsplit:

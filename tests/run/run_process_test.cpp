@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -167,6 +168,53 @@ TEST_F(Processes, SixteenAtOnceAgreeOnOneCreator) {
       kTrials, kProcesses, creators_total, resumers_total, identical_total);
 }
 
+// Eight launches of one new run while another process keeps deleting the lock file: the
+// saved copy is published by a hard link that fails when it exists, so exactly one creates
+// it whatever happens to the lock file, and nobody fails.
+TEST_F(Processes, DeletingTheLockFileChangesNothing) {
+  constexpr int kTrials = 40, kProcesses = 8;
+  const std::string cfg = generated_config(2000);
+  int creators_total = 0, failed_total = 0, deletions = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    fs::path project = root_ / ("lock" + std::to_string(trial));
+    fs::create_directories(project / "logs-proc");
+    write(project / "hparams.cfg", cfg);
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    Gate gate{fds[0], fds[1]};
+    std::vector<Child> children;
+    for (int p = 0; p < kProcesses; ++p) {
+      children.push_back(spawn({project.string()}, project / ("p" + std::to_string(p)), gate));
+    }
+    std::atomic<bool> done{false};
+    std::thread deleter([&] {
+      while (!done) {
+        std::error_code ec;
+        if (fs::remove(project / "logs-proc" / ".hparams.lock", ec)) ++deletions;
+      }
+    });
+    ::close(gate.read);
+    ::close(gate.write);  // go
+    int creators = 0;
+    for (const Child& c : children) {
+      int status = wait_for(c);
+      failed_total += status == 0 ? 0 : 1;
+      EXPECT_EQ(status, 0) << read(c.err);
+      creators += count(read(c.err), "No existing config found. New run config file saved in ");
+    }
+    done = true;
+    deleter.join();
+    EXPECT_EQ(creators, 1) << "trial " << trial;
+    EXPECT_EQ(read(project / "logs-proc" / "hparams-proc.cfg"), cfg) << "trial " << trial;
+    creators_total += creators;
+    fs::remove_all(project);
+  }
+  std::printf(
+      "summary: %d trials x %d launches with the lock file deleted %d times: %d creators, %d "
+      "failed launches\n",
+      kTrials, kProcesses, deletions, creators_total, failed_total);
+}
+
 // SIGKILL at a random instant of `hparams run` on a new run, 200 times: the saved copy is
 // then absent or complete, and the next launch always succeeds with a complete copy.
 TEST_F(Processes, KilledDuringSaveLeavesNoPartialCopy) {
@@ -209,7 +257,9 @@ TEST_F(Processes, KilledDuringSaveLeavesNoPartialCopy) {
     bool temporary_left = false;
     if (fs::exists(project / "logs-proc")) {
       for (const auto& e : fs::directory_iterator(project / "logs-proc")) {
-        if (e.path().filename().string().find(".tmp-") != std::string::npos) temporary_left = true;
+        if (e.path().filename().string().find("hparams-tmp-") != std::string::npos) {
+          temporary_left = true;
+        }
       }
     }
     mid_save += temporary_left ? 1 : 0;

@@ -550,4 +550,88 @@ TEST_F(Run, FileBackupAndRestore) {
   EXPECT_FALSE(fs::exists(dir_ / "logs-demo"));
 }
 
+// The saved copy is validated on resume: it must be this run's.
+TEST_F(Run, ASavedCopyThatIsNotThisRunsIsRefused) {
+  write(dir_ / "hparams.cfg", kCfg);
+  open();
+  const fs::path saved = dir_ / "logs-demo" / "hparams-demo.cfg";
+  const struct {
+    const char* content;
+    const char* expected;
+  } rows[] = {
+      {"", "it has no [run] section (is it empty?)"},
+      {"[train]\nlr = 1\n", "it has no [run] section"},
+      {"[run]\nseed = 1\n", "its [run] section has no name"},
+      {"[run]\nname = ../../evil\n", "its run.name is '../../evil', not 'demo'"},
+      {"[run]\nname = other\n", "its run.name is 'other', not 'demo'"},
+  };
+  for (const auto& row : rows) {
+    write(saved, row.content);
+    try {
+      open();
+      ADD_FAILURE() << row.content;
+    } catch (const hparams::Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::ConfigError);
+      std::string what = e.what();
+      EXPECT_NE(what.find("the saved copy " + saved.string() + " is not this run's"),
+                std::string::npos)
+          << what;
+      EXPECT_NE(what.find(row.expected), std::string::npos) << what;
+    }
+  }
+}
+
+// Files inside the logs directory are never followed through symbolic links.
+TEST_F(Run, SymbolicLinksInTheLogsDirectoryAreNotFollowed) {
+  write(dir_ / "hparams.cfg", kCfg);
+  open();
+  const fs::path outside = dir_ / "outside.txt";
+  write(outside, "untouched\n");
+  const fs::path history = dir_ / "logs-demo" / "hparams-history.log";
+  fs::remove(history);
+  fs::create_symlink(outside, history);
+  EXPECT_THROW(open(), hparams::Error);  // appending the launch to the history refuses
+  EXPECT_EQ(read(outside), "untouched\n");
+  fs::remove(history);
+  // A saved copy that is a link (to a copy elsewhere) is refused too.
+  const fs::path saved = dir_ / "logs-demo" / "hparams-demo.cfg";
+  write(dir_ / "elsewhere.cfg", kCfg);
+  fs::remove(saved);
+  fs::create_symlink(dir_ / "elsewhere.cfg", saved);
+  try {
+    open();
+    ADD_FAILURE();
+  } catch (const hparams::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("symbolic link"), std::string::npos) << e.what();
+  }
+}
+
+// Every run name that passes the check can be saved: the longest derived name, the JSON
+// snapshot hparams-<name>.json, takes 13 bytes more, and NAME_MAX is 255.
+TEST_F(Run, TheLongestRunNamesAreSaveable) {
+  for (std::size_t length : {225u, 236u, 240u}) {
+    std::string name(length, 'n');
+    write(dir_ / "hparams.cfg", "[run]\nname = " + name + "\n[x]\nv = 1\n");
+    HParams run = open();
+    EXPECT_TRUE(run.is_new_run()) << length;
+    EXPECT_TRUE(fs::exists(run.saved_file())) << length;
+    EXPECT_TRUE(fs::exists(run.paths().snapshot)) << length;
+  }
+  write(dir_ / "hparams.cfg", "[run]\nname = " + std::string(241, 'n') + "\n");
+  EXPECT_THROW(open(), hparams::Error);
+  EXPECT_FALSE(fs::exists(dir_ / ("logs-" + std::string(241, 'n'))));
+}
+
+// A launch that fails after creating the logs directory leaves no empty one behind.
+TEST_F(Run, AFailedFirstLaunchLeavesNoLogsDirectory) {
+  write(dir_ / "hparams.cfg", "[run]\nname = demo\n");
+  RunOptions o = options();
+  // The restore finds something it cannot read where the copy would be (a directory); the
+  // backup is required, so the launch fails before the copy exists.
+  fs::create_directories(dir_ / "store" / "demo" / "hparams-demo.cfg");
+  o.backup.uri = "file://" + (dir_ / "store").string();
+  EXPECT_THROW(HParams::open(dir_, o), hparams::Error);
+  EXPECT_FALSE(fs::exists(dir_ / "logs-demo"));
+}
+
 }  // namespace
