@@ -16,6 +16,8 @@ DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-de
 # The Python package: built with Debian's python3 into a venv (no package index needed).
 PYTHON_PACKAGES := python3 python3-dev python3-venv python3-setuptools python3-pybind11 \
                    pybind11-dev python3-pytest
+# Real launchers and frameworks for the tests and examples: mpirun, PyTorch, libtorch.
+LAUNCH_PACKAGES := openmpi-bin python3-torch libtorch-dev
 PYTHON       ?= /usr/bin/python3
 VENV         ?= $(BUILD)/venv
 # The original library's source, for the differential test (skipped when absent).
@@ -24,7 +26,7 @@ FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')
 
-.PHONY: all deps deps-npm deps-fuzz deps-python configure build python python-test run test \
+.PHONY: all deps deps-npm deps-fuzz deps-python deps-launch configure build python python-test run test \
         sanitize format format-check fuzz bench bench-python clean
 
 all: build
@@ -44,6 +46,9 @@ deps-fuzz:
 deps-python:
 	@./tools/install-deps.sh $(PYTHON_PACKAGES)
 
+deps-launch:
+	@./tools/install-deps.sh $(LAUNCH_PACKAGES)
+
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 
@@ -62,7 +67,7 @@ python: build deps-python
 python-test: python
 	HPARAMS_ORIGINAL=$(HPARAMS_ORIGINAL) $(VENV)/bin/python -m pytest -p no:cacheprovider -q python/tests
 
-test: build deps-npm python
+test: build deps-npm deps-launch python
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory python-test
 
@@ -82,7 +87,7 @@ format-check: deps
 fuzz: deps deps-fuzz
 	CXX=clang++-14 cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DHPARAMS_BUILD_FUZZ=ON -DHPARAMS_SANITIZE=ON -DHPARAMS_BUILD_TESTS=OFF
-	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_eval fuzz_config
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_eval fuzz_config fuzz_structured
 
 bench: deps
 	@./tools/install-deps.sh libinih-dev libtomlplusplus-dev libbenchmark-dev

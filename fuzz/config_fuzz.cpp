@@ -1,6 +1,7 @@
 // libFuzzer target for the .cfg document reader and Config evaluation. Invariants: any input
 // parses or raises hparams::Error; a parsed document prints back byte for byte; setting an
 // entry to its own value reads back the same value; evaluation never crashes.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -8,10 +9,16 @@
 #include <string>
 
 #include "hparams/config.hpp"
+#include "time_bound.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > 8192) return 0;
+  if (size > (1u << 20)) return 0;
   std::string text(reinterpret_cast<const char*>(data), size);
+  struct Bound {
+    std::chrono::steady_clock::time_point start;
+    const std::string& text;
+    ~Bound() { hparams_fuzz::check_time_bound(start, text); }
+  } bound{std::chrono::steady_clock::now(), text};
   hparams::ini::Document doc;
   try {
     doc = hparams::ini::Document::parse(text, "fuzz.cfg");

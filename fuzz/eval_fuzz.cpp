@@ -2,6 +2,7 @@
 // hparams::Error: never crash, hang or exhaust memory. A value that evaluates also has to
 // survive repr(), and (where its repr is a literal) evaluate back to an equal value (equal,
 // not same-repr: a set display can lay out its table differently, in CPython too).
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "hparams/eval.hpp"
+#include "time_bound.hpp"
 
 namespace {
 
@@ -21,8 +23,14 @@ bool literal_repr(const std::string& repr) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size > 4096) return 0;
+  if (size > (1u << 20)) return 0;
   std::string text(reinterpret_cast<const char*>(data), size);
+  const auto start = std::chrono::steady_clock::now();
+  struct Bound {
+    std::chrono::steady_clock::time_point start;
+    const std::string& text;
+    ~Bound() { hparams_fuzz::check_time_bound(start, text); }
+  } bound{start, text};
   hparams::EvalLimits limits;
   limits.max_steps = 200'000;  // keeps each input fast; the limit logic is the same
   try {

@@ -239,6 +239,7 @@ Claim receive_from_leader(const RunPaths& paths, const RankInfo& job, BackupStor
   const bool fetches = store != nullptr && (!job.local_rank || *job.local_rank == 0);
   auto next_fetch = start;
   bool waiting_said = false;
+  std::string last_failure;
   while (true) {
     if (std::optional<detail::LaunchMark> mark = read_local_mark(paths);
         mark && mark->run_name == paths.run_name &&
@@ -253,12 +254,23 @@ Claim receive_from_leader(const RunPaths& paths, const RankInfo& job, BackupStor
     const auto now = std::chrono::steady_clock::now();
     if (fetches && now >= next_fetch) {
       next_fetch = now + std::chrono::milliseconds(250);
-      std::optional<std::string> record = store->get(paths.backup_launch_object());
+      // The store may be mid-update (rank 0 uploading): a failed or torn read is retried
+      // until the timeout, which then reports the last failure.
+      std::optional<std::string> record, bytes;
+      try {
+        record = store->get(paths.backup_launch_object());
+      } catch (const Error& e) {
+        last_failure = e.message();
+      }
       std::optional<detail::LaunchMark> mark =
           record ? detail::LaunchMark::parse(*record) : std::nullopt;
       if (mark && mark->run_name == paths.run_name &&
           mark->is_this_launch(job, options.launch_skew)) {
-        std::optional<std::string> bytes = store->get(paths.backup_object());
+        try {
+          bytes = store->get(paths.backup_object());
+        } catch (const Error& e) {
+          last_failure = e.message();
+        }
         if (bytes && mark->describes(*bytes)) {
           // Copy first, record second: a local reader never sees a record without its copy.
           files::make_directories(paths.log_dir);
@@ -289,6 +301,7 @@ Claim receive_from_leader(const RunPaths& paths, const RankInfo& job, BackupStor
       } else {
         message << " nor in " << store->uri_of(paths.backup_launch_object())
                 << ". Is rank 0 running on this config, with the same backup destination?";
+        if (!last_failure.empty()) message << " (the last read failed: " << last_failure << ")";
       }
       throw Error(ErrorKind::TimeoutError, message.str(), SourceLocation{paths.saved.string()});
     }
