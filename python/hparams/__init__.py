@@ -16,7 +16,7 @@ from ._config import Config, LocalConfig, evaluate, load
 from ._core import __version__
 from .errors import Error
 from .hparams import (AppliedOverride, Difference, HParams, RunInfo, rank_from_environment,
-                      run_info)
+                      run_info, take_overrides)
 
 __all__ = [
     "HParams",
@@ -25,6 +25,7 @@ __all__ = [
     "load",
     "evaluate",
     "run_info",
+    "take_overrides",
     "rank_from_environment",
     "RunInfo",
     "Difference",

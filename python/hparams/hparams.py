@@ -80,8 +80,10 @@ def _take_overrides(argv):
     if argv is None or argv is False:
         return []
     if argv is True:
-        taken = [a for a in sys.argv[1:] if _core.is_override(a)]
-        sys.argv[1:] = [a for a in sys.argv[1:] if not _core.is_override(a)]
+        args = sys.argv[1:]
+        _core.check_split_overrides(args)
+        taken = [a for a in args if _core.is_override(a)]
+        sys.argv[1:] = [a for a in args if not _core.is_override(a)]
         return taken
     if isinstance(argv, str):
         raise TypeError("argv must be True or a list of arguments, not a str")
@@ -195,6 +197,19 @@ class HParams(Config):
                 return parser.parse_args().override_params
         except BaseException:
             return None
+
+
+def take_overrides(argv=None):
+    """Takes the overrides (``section.key=value``, ``--section.key=value``,
+    ``~~key=value``) out of ``argv`` (default: ``sys.argv``, from index 1) and returns them, in
+    order; the program's own arguments stay. Raises ConfigError for an override the shell
+    split (``model.lr = 1e-3``)."""
+    if argv is None:
+        taken = _take_overrides(True)
+        return taken
+    taken = [a for a in argv if _core.is_override(a)]
+    argv[:] = [a for a in argv if not _core.is_override(a)]
+    return taken
 
 
 def run_info(hp):

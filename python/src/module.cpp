@@ -447,4 +447,13 @@ PYBIND11_MODULE(_core, m) {
     return py::make_tuple(o.key, o.value);
   });
   m.def("rank_from_environment", &hparams::rank_from_environment);
+  // ConfigError for an override the shell split (the same check as take_overrides in C++).
+  m.def("check_split_overrides", [](const std::vector<std::string>& args) {
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv{const_cast<char*>("python")};
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int argc = static_cast<int>(argv.size()) - 1;
+    hparams::take_overrides(argc, argv.data());
+  });
 }
