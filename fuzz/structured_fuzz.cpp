@@ -47,9 +47,9 @@ std::string repeat(const std::string& s, std::uint64_t n) {
 std::string expression(Recipe& r, int depth);
 
 std::string atom(Recipe& r) {
-  static const char* const kAtoms[] = {"'a'", "'abc'", "[1, 2, 3]", "(1, 2)", "{'k': 1}",
-                                       "{1, 2}", "2", "-7", "3.5", "'aé€😀'", "range(10)", "None",
-                                       "True", "'%s'", "'{}'", "''"};
+  static const char* const kAtoms[] = {
+      "'a'", "'abc'",  "[1, 2, 3]", "(1, 2)", "{'k': 1}", "{1, 2}", "2",    "-7",
+      "3.5", "'aé€😀'", "range(10)", "None",   "True",     "'%s'",   "'{}'", "''"};
   return kAtoms[r.pick(sizeof(kAtoms) / sizeof(kAtoms[0]))];
 }
 
@@ -106,8 +106,8 @@ std::string search(Recipe& r) {
 }
 
 std::string chain(Recipe& r) {
-  static const char* const kLinks[] = {"[0]", ".upper()", "[::-1]", ".strip()", "[-1:]",
-                                       ".lower()", "[:]", ".title()"};
+  static const char* const kLinks[] = {"[0]",   ".upper()", "[::-1]", ".strip()",
+                                       "[-1:]", ".lower()", "[:]",    ".title()"};
   std::string link = kLinks[r.pick(8)];
   return "'a'" + repeat(link, r.size(40000));
 }
@@ -192,8 +192,7 @@ std::string expression(Recipe& r, int depth) {
       return "(" + expression(r, depth + 1) + kOps[r.pick(7)] + expression(r, depth + 1) + ")";
     }
     case 6:
-      return "sorted([" + expression(r, depth + 1) + "] * " + std::to_string(r.size(1 << 16)) +
-             ")";
+      return "sorted([" + expression(r, depth + 1) + "] * " + std::to_string(r.size(1 << 16)) + ")";
     case 7:
       return "str(" + expression(r, depth + 1) + ")";
     default:
@@ -221,6 +220,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Recipe recipe(data, size);
   const bool whole_file = recipe.pick(4) == 0;
   std::string text = whole_file ? config(recipe) : expression(recipe, 0);
+  if (std::getenv("HPARAMS_FUZZ_PRINT") != nullptr) {
+    std::fprintf(stderr, "%s: %.2000s\n", whole_file ? "file" : "expression", text.c_str());
+  }
   const auto start = std::chrono::steady_clock::now();
   try {
     if (whole_file) {

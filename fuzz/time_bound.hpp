@@ -10,7 +10,8 @@
 
 namespace hparams_fuzz {
 
-inline void check_time_bound(std::chrono::steady_clock::time_point start, const std::string& input) {
+inline void check_time_bound(std::chrono::steady_clock::time_point start,
+                             const std::string& input) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const char* bound_text = std::getenv("HPARAMS_FUZZ_SECONDS");

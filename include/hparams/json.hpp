@@ -11,6 +11,7 @@
 //   // {"lr":0.0003,"betas":[0.9,0.999]}
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "hparams/value.hpp"
@@ -18,8 +19,12 @@
 namespace hparams {
 
 /// The JSON text of `value` in the mapping above. `indent` < 0 gives one line; otherwise
-/// nested values are indented by that many spaces. Throws ValueError for an int beyond
-/// 4,300 digits (as repr() does).
-std::string to_json(const Value& value, int indent = -1);
+/// nested values are indented by that many spaces. Floats are written as Python's repr
+/// writes them (the shortest text that reads back the same double). Throws ValueError for an
+/// int beyond 4,300 digits (as repr() does), and MemoryError when the text would exceed
+/// `max_bytes` (a value may hold one large object many times, so its text can be far larger
+/// than its memory).
+std::string to_json(const Value& value, int indent = -1,
+                    std::size_t max_bytes = std::size_t{256} << 20);
 
 }  // namespace hparams

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "eval/numbers.hpp"
@@ -45,10 +46,40 @@ py::object text_to_python(const std::string& utf8, const char* errors = "surroga
 
 // ---- Value -> Python --------------------------------------------------------------------
 
+// Objects a value holds more than once become one Python object held as often, as CPython's
+// own value would be (`[s] * 1000` holds one str 1000 times): the conversion then takes the
+// value's memory, not that of its repr. Keyed by our object, for one conversion.
+using Shared = std::unordered_map<const hparams::detail::Object*, py::object>;
+
+py::object convert(const Value& v, int depth, Shared& shared);
+py::object convert_new(const Value& v, int depth, Shared& shared);
+
 py::object to_python(const Value& v, int depth) {
+  Shared shared;
+  return convert(v, depth, shared);
+}
+
+py::object convert(const Value& v, int depth, Shared& shared) {
   using hparams::detail::Tag;
   namespace d = hparams::detail;
   if (depth > kMaxDepth) too_deep();
+  const Tag tag = d::tag_of(v);
+  const bool held_by_reference =
+      tag != Tag::None && tag != Tag::Bool && tag != Tag::SmallInt && tag != Tag::Float;
+  const d::Object* object = held_by_reference ? d::ValueAccess::object(v) : nullptr;
+  if (object != nullptr && object->refs.load(std::memory_order_relaxed) > 1) {
+    auto it = shared.find(object);
+    if (it != shared.end()) return it->second;
+    py::object out = convert_new(v, depth, shared);
+    shared.emplace(object, out);
+    return out;
+  }
+  return convert_new(v, depth, shared);
+}
+
+py::object convert_new(const Value& v, int depth, Shared& shared) {
+  using hparams::detail::Tag;
+  namespace d = hparams::detail;
   switch (d::tag_of(v)) {
     case Tag::None:
       return py::none();
@@ -75,7 +106,8 @@ py::object to_python(const Value& v, int depth) {
       auto n = static_cast<Py_ssize_t>(items.size());
       py::object out = steal_or_throw(list ? PyList_New(n) : PyTuple_New(n));
       for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject* item = to_python(items[static_cast<std::size_t>(i)], depth + 1).release().ptr();
+        PyObject* item =
+            convert(items[static_cast<std::size_t>(i)], depth + 1, shared).release().ptr();
         if (list) {
           PyList_SET_ITEM(out.ptr(), i, item);
         } else {
@@ -87,8 +119,8 @@ py::object to_python(const Value& v, int depth) {
     case Tag::Dict: {
       py::object out = steal_or_throw(PyDict_New());
       for (const auto& [key, value] : d::dict_of(v).entries) {
-        py::object k = to_python(key, depth + 1);
-        py::object x = to_python(value, depth + 1);
+        py::object k = convert(key, depth + 1, shared);
+        py::object x = convert(value, depth + 1, shared);
         if (PyDict_SetItem(out.ptr(), k.ptr(), x.ptr()) != 0) throw py::error_already_set();
       }
       return out;
@@ -97,7 +129,7 @@ py::object to_python(const Value& v, int depth) {
       // Inserted in CPython's iteration order for the same set (see value.hpp).
       py::object out = steal_or_throw(PySet_New(nullptr));
       d::set_of(v).for_each([&](const Value& key, std::int64_t) {
-        py::object k = to_python(key, depth + 1);
+        py::object k = convert(key, depth + 1, shared);
         if (PySet_Add(out.ptr(), k.ptr()) != 0) throw py::error_already_set();
       });
       return out;
