@@ -23,13 +23,12 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Settings {
-  int seed = 0, epochs = 0, checkpoint_every = 1, classes = 0, points_per_class = 0,
-      batch_size = 0;
+  int seed = 0, epochs = 0, checkpoint_every = 1, classes = 0, points_per_class = 0, batch_size = 0;
   double turns = 0, noise = 0, validation_fraction = 0, lr = 0, weight_decay = 0, dropout = 0;
   std::vector<int> widths;
   std::string activation, optimizer;
-  std::pair<double, double> betas;                // a tuple in the cfg: (0.9, 0.999)
-  std::vector<std::pair<int, double>> schedule;   // a list of tuples: [(0, 1.0), (15, 0.3)]
+  std::pair<double, double> betas;               // a tuple in the cfg: (0.9, 0.999)
+  std::vector<std::pair<int, double>> schedule;  // a list of tuples: [(0, 1.0), (15, 0.3)]
 };
 
 Settings settings_of(const hparams::HParams& hp) {
@@ -140,8 +139,8 @@ void progress(int epoch, int epochs, double loss, double accuracy, double valida
   std::string bar = std::string(done, '#') + std::string(width - done, '.');
   char line[200];
   std::snprintf(line, sizeof(line),
-                "epoch %3d/%d [%s] loss %.4f acc %5.1f%% | validation acc %5.1f%% | lr %.1e",
-                epoch, epochs, bar.c_str(), loss, 100 * accuracy, 100 * validation, lr);
+                "epoch %3d/%d [%s] loss %.4f acc %5.1f%% | validation acc %5.1f%% | lr %.1e", epoch,
+                epochs, bar.c_str(), loss, 100 * accuracy, 100 * validation, lr);
   if (isatty(1)) {
     std::cout << '\r' << line << (epoch == epochs ? "\n" : "") << std::flush;
   } else {
@@ -232,7 +231,8 @@ int main(int argc, char** argv) try {
     net->eval();
     {
       torch::NoGradGuard no_grad;
-      validation = (net->forward(x_val).argmax(1) == y_val).to(torch::kFloat64).mean().item<double>();
+      validation =
+          (net->forward(x_val).argmax(1) == y_val).to(torch::kFloat64).mean().item<double>();
     }
     progress(epoch + 1, s.epochs, loss_sum / total, correct / total, validation, lr);
     if ((epoch + 1) % s.checkpoint_every == 0 || epoch + 1 == s.epochs) {

@@ -39,14 +39,16 @@ struct Evaluation {
   Value value;
   bool raw_text = false;
   /// Bytes the evaluation allocated, temporaries included (an upper bound of what `value`
-  /// holds; 0 for the literals evaluate_literal() handles).
+  /// holds; 0 for plain literals, which take a fast path).
   std::size_t allocated_bytes = 0;
 };
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits = {});
 
+namespace detail {
 /// The fast path evaluate() takes for plain literals (a decimal int, a simple float, a str
 /// without escapes, True/False/None, a bare name). Returns false, touching nothing, for any
 /// other text; when it returns true, `out` is exactly what evaluate_detailed() gives.
 bool evaluate_literal(std::string_view text, Evaluation& out);
+}  // namespace detail
 
 }  // namespace hparams

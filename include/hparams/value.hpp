@@ -20,8 +20,7 @@
 
 namespace hparams {
 
-/// What a Value holds. `Callable` and `Iterator` only exist during evaluation (a builtin such
-/// as `max`, a method, a generator); the evaluate() entry points never return them.
+/// What a Value holds.
 enum class Kind : std::uint8_t {
   None,
   Bool,
@@ -33,8 +32,6 @@ enum class Kind : std::uint8_t {
   Dict,
   Set,
   Range,
-  Callable,
-  Iterator,
 };
 
 namespace detail {

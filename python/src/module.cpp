@@ -14,9 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "eval/numbers.hpp"
 #include "hparams/hparams.hpp"
-#include "value_impl.hpp"
+#include "num/numbers.hpp"
+#include "value/value_impl.hpp"
 
 namespace py = pybind11;
 using hparams::Error;

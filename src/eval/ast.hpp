@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hparams/value.hpp"
+#include "value/operators.hpp"
 
 namespace hparams::detail {
 
@@ -31,38 +32,6 @@ enum class NodeKind : std::uint8_t {
   DictComp,
   GenExp,
   CompFor,  // kids: target, iterable, conditions...
-};
-
-enum class Op : std::uint8_t {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  FloorDiv,
-  Mod,
-  Pow,
-  MatMul,
-  LShift,
-  RShift,
-  BitAnd,
-  BitOr,
-  BitXor,
-  Neg,
-  Pos,
-  Invert,
-  Not,
-  And,
-  Or,
-  Lt,
-  Le,
-  Eq,
-  Ne,
-  Gt,
-  Ge,
-  In,
-  NotIn,
-  Is,
-  IsNot,
 };
 
 inline constexpr std::uint32_t kNoNode = 0xFFFFFFFF;

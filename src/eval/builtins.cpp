@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "eval/interpreter.hpp"
-#include "eval/numbers.hpp"
-#include "eval/unicode.hpp"
+#include "num/numbers.hpp"
+#include "text/unicode.hpp"
 
 namespace hparams::detail {
 
@@ -480,7 +480,7 @@ Value b_minmax(Interpreter& in, Args& a, bool is_max) {
       best = v;
       best_key = k;
       have = true;
-    } else if (rich_compare(k, best_key, is_max ? CompareOp::Gt : CompareOp::Lt)) {
+    } else if (rich_compare(k, best_key, is_max ? Op::Gt : Op::Lt)) {
       best = v;
       best_key = k;
     }

@@ -6,10 +6,10 @@
 
 #include "eval/ast.hpp"
 #include "eval/interpreter.hpp"
-#include "eval/numbers.hpp"
-#include "eval/unicode.hpp"
-#include "stack_guard.hpp"
-#include "value_impl.hpp"
+#include "num/numbers.hpp"
+#include "text/unicode.hpp"
+#include "value/stack_guard.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams {
 namespace {
@@ -227,7 +227,9 @@ bool fast_literal(std::string_view t, Evaluation& out) {
 
 }  // namespace
 
+namespace detail {
 bool evaluate_literal(std::string_view text, Evaluation& out) { return fast_literal(text, out); }
+}  // namespace detail
 
 Evaluation evaluate_detailed(std::string_view text, const EvalLimits& limits) {
   if (Evaluation fast; fast_literal(text, fast)) return fast;

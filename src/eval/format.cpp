@@ -7,8 +7,8 @@
 #include <string>
 
 #include "eval/interpreter.hpp"
-#include "eval/numbers.hpp"
-#include "eval/unicode.hpp"
+#include "num/numbers.hpp"
+#include "text/unicode.hpp"
 
 namespace hparams::detail {
 namespace {

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "eval/numbers.hpp"
-#include "eval/search.hpp"
-#include "eval/unicode.hpp"
-#include "stack_guard.hpp"
+#include "num/numbers.hpp"
+#include "text/search.hpp"
+#include "text/unicode.hpp"
+#include "value/stack_guard.hpp"
 
 namespace hparams::detail {
 namespace {
@@ -19,38 +19,8 @@ bool is_seq(const Value& v) { return tag_of(v) == Tag::List || tag_of(v) == Tag:
 
 std::string type_of(const Value& v) { return std::string(v.type_name()); }
 
-const char* op_symbol(Op op) {
-  switch (op) {
-    case Op::Add:
-      return "+";
-    case Op::Sub:
-      return "-";
-    case Op::Mul:
-      return "*";
-    case Op::Div:
-      return "/";
-    case Op::FloorDiv:
-      return "//";
-    case Op::Mod:
-      return "%";
-    case Op::Pow:
-      return "** or pow()";
-    case Op::MatMul:
-      return "@";
-    case Op::LShift:
-      return "<<";
-    case Op::RShift:
-      return ">>";
-    case Op::BitAnd:
-      return "&";
-    case Op::BitOr:
-      return "|";
-    case Op::BitXor:
-      return "^";
-    default:
-      return "?";
-  }
-}
+// CPython's messages name ** as "** or pow()".
+const char* op_symbol(Op op) { return op == Op::Pow ? "** or pow()" : op_text(op); }
 
 // The size limit and step charge of a sequence of `a + b` items, and of `items` repeated
 // `times` times (checked without overflow).
@@ -754,16 +724,16 @@ Value Interpreter::eval_node(const Node& n) {
         try {
           switch (op.op) {
             case Op::Lt:
-              result = rich_compare(left, right, CompareOp::Lt);
+              result = rich_compare(left, right, Op::Lt);
               break;
             case Op::Le:
-              result = rich_compare(left, right, CompareOp::Le);
+              result = rich_compare(left, right, Op::Le);
               break;
             case Op::Gt:
-              result = rich_compare(left, right, CompareOp::Gt);
+              result = rich_compare(left, right, Op::Gt);
               break;
             case Op::Ge:
-              result = rich_compare(left, right, CompareOp::Ge);
+              result = rich_compare(left, right, Op::Ge);
               break;
             case Op::Eq:
               result = left == right;

@@ -8,7 +8,7 @@
 
 #include "eval/ast.hpp"
 #include "hparams/eval.hpp"
-#include "value_impl.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams::detail {
 

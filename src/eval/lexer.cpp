@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "eval/numbers.hpp"
-#include "eval/unicode.hpp"
-#include "value_impl.hpp"
+#include "num/numbers.hpp"
+#include "text/unicode.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams::detail {
 namespace {

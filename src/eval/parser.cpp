@@ -6,9 +6,9 @@
 
 #include "eval/ast.hpp"
 #include "eval/lexer.hpp"
-#include "eval/unicode.hpp"
-#include "stack_guard.hpp"
-#include "value_impl.hpp"
+#include "text/unicode.hpp"
+#include "value/stack_guard.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams::detail {
 namespace {
@@ -744,14 +744,6 @@ class Parser {
   std::vector<std::uint32_t> depth_;  // of each node of ast_.nodes
   std::unordered_map<std::string, std::uint32_t> interned_;
 };
-
-const char* op_text(Op op) {
-  static const char* const kText[] = {"+",   "-",   "*",      "/",  "//",    "%",  "**", "@",
-                                      "<<",  ">>",  "&",      "|",  "^",     "-",  "+",  "~",
-                                      "not", "and", "or",     "<",  "<=",    "==", "!=", ">",
-                                      ">=",  "in",  "not in", "is", "is not"};
-  return kText[static_cast<int>(op)];
-}
 
 void dump_into(const Ast& ast, std::uint32_t index, std::string& out) {
   if (index == kNoNode) {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "eval/interpreter.hpp"
-#include "eval/numbers.hpp"
-#include "eval/search.hpp"
-#include "eval/unicode.hpp"
+#include "num/numbers.hpp"
+#include "text/search.hpp"
+#include "text/unicode.hpp"
 
 namespace hparams::detail {
 namespace {

@@ -6,10 +6,10 @@
 #include <iterator>
 #include <unordered_map>
 
-#include "eval/unicode.hpp"
 #include "fs/files.hpp"
 #include "hparams/ini.hpp"
 #include "huge_pages.hpp"
+#include "text/unicode.hpp"
 
 namespace hparams::ini {
 namespace {

@@ -5,8 +5,8 @@
 #include <sstream>
 #include <string>
 
-#include "eval/unicode.hpp"
 #include "hparams/eval.hpp"
+#include "text/unicode.hpp"
 
 namespace {
 

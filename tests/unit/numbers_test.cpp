@@ -1,5 +1,5 @@
 // Number internals checked against facts about IEEE doubles and CPython's hash.
-#include "eval/numbers.hpp"
+#include "num/numbers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Substring search (eval/search.hpp) against the obvious quadratic definition, on random
 // texts over small alphabets (where periodic needles and near-matches are common).
-#include "eval/search.hpp"
+#include "text/search.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generates src/eval/unicode_tables.inc from CPython's own Unicode database.
+"""Generates src/text/unicode_tables.inc from CPython's own Unicode database.
 
 The value language must classify and case-map characters exactly as CPython 3.11 does
 (Unicode 14.0), so the tables are derived from the reference interpreter itself:
-  python3 tools/gen/unicode_tables.py > src/eval/unicode_tables.inc
+  python3 tools/gen/unicode_tables.py > src/text/unicode_tables.inc
 """
 import sys
 import unicodedata

@@ -1,5 +1,5 @@
 // Python's float semantics: repr, hashing, %, //, ** and round.
-#include "eval/numbers.hpp"
+#include "num/numbers.hpp"
 
 #include <cerrno>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "eval/unicode.hpp"
+#include "text/unicode.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -27,7 +27,7 @@ struct Composition {
   char32_t first, second, composite;
 };
 
-#include "eval/unicode_tables.inc"
+#include "text/unicode_tables.inc"
 
 template <std::size_t N>
 bool in_ranges(const CodeRange (&table)[N], char32_t c) {

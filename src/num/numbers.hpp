@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "value_impl.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams::detail {
 

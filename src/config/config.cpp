@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "hparams/json.hpp"
-#include "value_impl.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams {
 namespace {
@@ -396,13 +396,13 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
                              first == '.' || entry.value == "True" || entry.value == "False" ||
                              entry.value == "None";  // values held inside the Value itself
     if (number_like) {
-      if (Evaluation literal; evaluate_literal(entry.value, literal)) return literal.value;
+      if (Evaluation literal; detail::evaluate_literal(entry.value, literal)) return literal.value;
     }
     const std::uint64_t hash = detail::mix_hash(std::hash<std::string_view>{}(entry.value));
     if (const Value* seen = evaluated.find(entry.value, hash)) return *seen;
     try {
       Value v;
-      if (Evaluation literal; !number_like && evaluate_literal(entry.value, literal)) {
+      if (Evaluation literal; !number_like && detail::evaluate_literal(entry.value, literal)) {
         v = literal.value;
         hold(entry.value.size() + 64, section, entry);
       } else {

@@ -1,4 +1,4 @@
-#include "eval/search.hpp"
+#include "text/search.hpp"
 
 #include <string.h>
 

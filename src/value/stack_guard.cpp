@@ -1,4 +1,4 @@
-#include "stack_guard.hpp"
+#include "value/stack_guard.hpp"
 
 #include <pthread.h>
 

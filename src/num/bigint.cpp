@@ -5,7 +5,7 @@
 #include <cstring>
 #include <limits>
 
-#include "eval/numbers.hpp"
+#include "num/numbers.hpp"
 
 namespace hparams::detail {
 namespace {

@@ -5,11 +5,11 @@
 
 #include <cmath>
 
-#include "eval/numbers.hpp"
-#include "eval/unicode.hpp"
 #include "hparams/error.hpp"
-#include "stack_guard.hpp"
-#include "value_impl.hpp"
+#include "num/numbers.hpp"
+#include "text/unicode.hpp"
+#include "value/stack_guard.hpp"
+#include "value/value_impl.hpp"
 
 namespace hparams {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "hparams/error.hpp"
 #include "hparams/value.hpp"
+#include "value/operators.hpp"
 
 namespace hparams::detail {
 
@@ -152,9 +153,9 @@ Value make_iterator(std::string type_name, std::vector<Value> items, bool is_vie
 std::int64_t frozenset_hash(const Value& set);
 /// Python's hash(); throws TypeError for unhashable values.
 std::int64_t hash_value(const Value& v);
-enum class CompareOp : std::uint8_t { Lt, Le, Eq, Ne, Gt, Ge };
+
 /// Python's rich comparison (TypeError for unorderable types, with Python's message).
-bool rich_compare(const Value& a, const Value& b, CompareOp op);
+bool rich_compare(const Value& a, const Value& b, Op op);
 /// Python's `<` and friends for values of possibly different types (TypeError where Python
 /// raises it). `op` is one of "<", "<=", ">", ">=".
 bool less_than(const Value& a, const Value& b);
