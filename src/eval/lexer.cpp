@@ -159,7 +159,10 @@ Token Lexer::scan() {
   if (pos_ >= source_.size()) {
     t.kind = Tok::End;
     t.end = t.begin;
-    if (depth_ > 0) fail("unexpected EOF while parsing", line_, column_);
+    if (depth_ > 0) {
+      const OpenBracket& open = open_[static_cast<std::size_t>(depth_ - 1)];
+      fail(std::string("'") + open.kind + "' was never closed", open.line, open.column);
+    }
     return t;
   }
   emitted_any_ = true;
@@ -221,6 +224,7 @@ Token Lexer::scan() {
     case '[':
     case '{':
       if (depth_ >= kMaxBrackets) fail("too many nested parentheses", line_, column_);
+      open_[static_cast<std::size_t>(depth_)] = {static_cast<char>(c), line_, column_};
       ++depth_;
       return single(c == '(' ? Tok::LParen : c == '[' ? Tok::LBracket : Tok::LBrace, 1);
     case ')':
@@ -228,6 +232,17 @@ Token Lexer::scan() {
     case '}':
       if (depth_ == 0)
         fail(std::string("unmatched '") + static_cast<char>(c) + "'", line_, column_);
+      {
+        // CPython's words for a closing bracket of another kind than the open one.
+        const OpenBracket& open = open_[static_cast<std::size_t>(depth_ - 1)];
+        char wanted = open.kind == '(' ? ')' : open.kind == '[' ? ']' : '}';
+        if (c != wanted) {
+          std::string message = std::string("closing parenthesis '") + static_cast<char>(c) +
+                                "' does not match opening parenthesis '" + open.kind + "'";
+          if (open.line != line_) message += " on line " + std::to_string(open.line);
+          fail(message, line_, column_);
+        }
+      }
       --depth_;
       return single(c == ')' ? Tok::RParen : c == ']' ? Tok::RBracket : Tok::RBrace, 1);
     case ',':

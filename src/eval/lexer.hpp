@@ -104,6 +104,14 @@ class Lexer {
   int line_ = 1;
   int column_ = 1;
   int depth_ = 0;  // open brackets
+  // The open brackets, innermost last (CPython's tokenizer names them in its messages); 200 at
+  // most (kMaxBrackets).
+  struct OpenBracket {
+    char kind;
+    int line;
+    int column;
+  };
+  std::array<OpenBracket, 200> open_{};
   bool at_line_start_ = false;
   bool emitted_any_ = false;
   // Lookahead ring: the grammar never looks more than two tokens ahead.

@@ -76,7 +76,7 @@ class Parser {
       case Tok::Assign:
         fail_at(t, "invalid syntax. Maybe you meant '==' instead of '='?");
       case Tok::End:
-        fail_at(t, "unexpected EOF while parsing");
+        fail_at(t, "invalid syntax");  // CPython 3.11's words for `1 +`
       case Tok::Newline:
         fail_at(t, "invalid syntax (a value continues on a new line outside brackets)");
       case Tok::Keyword:

@@ -87,6 +87,5 @@ void check_size(std::size_t bytes, const char* what) {
   }
 }
 
-
 }  // namespace detail
 }  // namespace hparams

@@ -140,7 +140,6 @@ bool rich_compare(const Value& a, const Value& b, Op op) {
 
 bool less_than(const Value& a, const Value& b) { return rich_compare(a, b, Op::Lt); }
 
-
 }  // namespace detail
 
 using detail::Tag;
@@ -249,6 +248,5 @@ bool operator==(const Value& a, const Value& b) {
       return ValueAccess::object(a) == ValueAccess::object(b);
   }
 }
-
 
 }  // namespace hparams

@@ -1,4 +1,5 @@
-// Python's hash(): CPython 3.11's SipHash-1-3 for strs (as with PYTHONHASHSEED=0), ints, floats, tuples, frozensets.
+// Python's hash(): CPython 3.11's SipHash-1-3 for strs (as with PYTHONHASHSEED=0), ints, floats,
+// tuples, frozensets.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -154,7 +155,6 @@ std::int64_t frozenset_hash(const Value& v) {
   if (hash == static_cast<std::uint64_t>(-1)) hash = 590923713ULL;
   return static_cast<std::int64_t>(hash);
 }
-
 
 }  // namespace detail
 }  // namespace hparams

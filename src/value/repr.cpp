@@ -156,6 +156,5 @@ void repr_into(const Value& v, std::string& out, int depth) {
   }
 }
 
-
 }  // namespace detail
 }  // namespace hparams

@@ -235,6 +235,5 @@ void SetObject::update_from_dict(const DictObject& dict) {
   for (std::size_t i = 0; i < dict.entries.size(); ++i) add(dict.entries[i].first, dict.hashes[i]);
 }
 
-
 }  // namespace detail
 }  // namespace hparams

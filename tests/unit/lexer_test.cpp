@@ -140,7 +140,13 @@ TEST(Lexer, Errors) {
       {"'\\x4'", 1, 2, "truncated \\xXX escape"},
       {"'\\N{DASH}'", 1, 2, "\\N{...}"},
       {")", 1, 1, "unmatched ')'"},
-      {"(1,", 1, 4, "unexpected EOF"},
+      // CPython 3.11's messages and positions (its SyntaxError's lineno and offset).
+      {"(1,", 1, 1, "'(' was never closed"},
+      {"([1, 2", 1, 2, "'[' was never closed"},
+      {"(1,\n 2", 1, 1, "'(' was never closed"},
+      {"[1)", 1, 3, "closing parenthesis ')' does not match opening parenthesis '['"},
+      {"{1: (2]", 1, 7, "closing parenthesis ']' does not match opening parenthesis '('"},
+      {"(1,\n]", 2, 1, "closing parenthesis ']' does not match opening parenthesis '(' on line 1"},
       {"1 \\ 2", 1, 4, "unexpected character after line continuation"},
       {"1\n  2", 2, 3, "unexpected indent"},
   };
