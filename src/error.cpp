@@ -145,12 +145,32 @@ std::string Error::report(std::string_view source_line) const {
   return std::string(what()) + '\n' + show_position(source_line, where_.column);
 }
 
-ErrorList::ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines)
-    : Error(errors.empty() ? Error(ErrorKind::ConfigError, "no errors") : errors.front()),
-      errors_(std::move(errors)) {
-  for (std::size_t i = 0; i < errors_.size(); ++i) {
-    reports_ += errors_[i].report(i < source_lines.size() ? source_lines[i] : std::string());
+namespace {
+std::string all_reports(const std::vector<Error>& errors,
+                        const std::vector<std::string>& source_lines) {
+  std::string out;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    out += errors[i].report(i < source_lines.size() ? source_lines[i] : std::string());
   }
+  return out;
 }
+}  // namespace
+
+Error::Error(const Error& first, const std::string& what_text)
+    : std::runtime_error(what_text),
+      kind_(first.kind_),
+      message_(first.message_),
+      where_(first.where_),
+      key_(first.key_) {}
+
+ErrorList::ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines)
+    : ErrorList(std::move(errors), all_reports(errors, source_lines), 0) {}
+
+ErrorList::ErrorList(std::vector<Error>&& errors, std::string reports, int)
+    : Error(errors.empty() ? Error(ErrorKind::ConfigError, "no errors") : errors.front(),
+            reports.empty() ? std::string("no errors")
+                            : reports.substr(0, reports.find_last_not_of('\n') + 1)),
+      errors_(std::move(errors)),
+      reports_(std::move(reports)) {}
 
 }  // namespace hparams

@@ -3,31 +3,37 @@
 // and file:// (a directory: NFS, a mounted bucket).
 //
 //   hparams::RunOptions options;
-//   options.backup.uri = "s3://my-bucket/runs";     // or gs://bucket/prefix, file:///mnt/runs
+//   options.backup.uri = "s3://my-bucket/runs";  // or gs://bucket/prefix, file:///mnt/runs
 //   auto hp = hparams::HParams::create(".", options);
-//   // saved copy uploaded to s3://my-bucket/runs/<run.name>/hparams-<run.name>.cfg
+//   // Backing up hparams file to s3://my-bucket/runs/cifar10_baseline/hparams-cifar10_baseline.cfg
+//   auto store = hparams::BackupStore::open(options.backup.uri);
+//   bool same = store->get(hp->paths().backup_object()) == hp->paths().read_saved();
+//   std::cout << (same ? "the store holds the saved copy" : "the copies differ") << "\n";
 //
 // Credentials come from the environment, as the official clients find them; they are never
 // printed, logged or put in an error message.
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "hparams/export.hpp"
+
 namespace hparams {
 
-struct BackupOptions {
-  /// gs://bucket[/prefix], s3://bucket[/prefix] or file:///dir. Empty: the seed's pair below,
-  /// or no backup.
+struct HPARAMS_EXPORT BackupOptions {
+  /// gs://bucket[/prefix], s3://bucket[/prefix] or file:///dir. Empty: the original library's
+  /// pair below, or no backup.
   std::string uri;
-  /// The seed's way: a GCS project and a bucket ("gs://" is added when missing). The project
-  /// without a bucket is an error.
+  /// The original library's way: a GCS project and a bucket ("gs://" is added when missing).
+  /// The project without a bucket is an error.
   std::string gcs_backup_project;
   std::string gcs_backup_bucket;
-  /// Whether a failed backup stops the program (the seed's behaviour) or only warns.
+  /// Whether a failed backup stops the program (the original library's behaviour) or only warns.
   bool required = true;
   /// Retries of one request: on 408, 429, 5xx and connection errors.
   int max_attempts = 5;
@@ -40,13 +46,13 @@ struct BackupOptions {
   std::size_t max_response_bytes = std::size_t{256} << 20;
 };
 
-/// The destination BackupOptions designate: `uri`, or "gs://" + bucket for the seed's pair;
-/// empty when no backup is configured. ConfigError for a project without a bucket or a URI
-/// of another scheme.
-std::string backup_destination(const BackupOptions& options);
+/// The destination BackupOptions designate: `uri`, or "gs://" + bucket for the original
+/// library's pair; empty when no backup is configured. ConfigError for a project without a
+/// bucket or a URI of another scheme.
+HPARAMS_EXPORT std::string backup_destination(const BackupOptions& options);
 
 /// One object store location (a bucket and prefix, or a directory).
-class BackupStore {
+class HPARAMS_EXPORT BackupStore {
  public:
   /// ConfigError for a malformed URI or missing credentials.
   static std::unique_ptr<BackupStore> open(std::string_view uri, const BackupOptions& options = {});
@@ -65,8 +71,10 @@ class BackupStore {
   std::string uri_;
 };
 
-/// `<run_name>/hparams-<run_name>.cfg`: where a run's saved copy lives in a store (the seed's
-/// layout).
-std::string backup_object_name(std::string_view run_name);
+/// Where the hparams-backup helper program is, for a program that ships it somewhere of its
+/// own (the Python package does). gs:// and s3:// work in-process when the program links
+/// hparams::backup; otherwise BackupStore::open runs the helper, found by HPARAMS_BACKUP_HELPER,
+/// this call, next to the program, or in the installed libexec/hparams directory.
+HPARAMS_EXPORT void set_backup_helper(const std::filesystem::path& helper);
 
 }  // namespace hparams

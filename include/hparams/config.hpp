@@ -6,9 +6,13 @@
 //
 //   auto config = hparams::Config::load("hparams.cfg");
 //   int seed = config.get<int>("run.seed");
-//   auto strides = config.get<std::vector<int>>("model", "up_strides");
-//   double lr = config.get_or<double>("optimizer.lr", 3e-4);
-//   if (const hparams::Value* v = config.find("data.path")) std::cout << v->repr();
+//   auto widths = config.get<std::vector<int>>("model", "widths");
+//   double lr = config.get_or<double>("optimizer.lr", 1e-3);
+//   double momentum = config.get_or<double>("optimizer.momentum", 0.9);  // absent: the fallback
+//   if (const hparams::Value* v = config.find("model.dropout")) std::cout << v->repr() << "\n";
+//   // None
+//   std::cout << seed << " " << widths.back() << " " << lr << " " << momentum << "\n";
+//   // 42 128 0.0003 0.9
 #pragma once
 
 #include <filesystem>
@@ -21,6 +25,7 @@
 #include "hparams/convert.hpp"
 #include "hparams/error.hpp"
 #include "hparams/eval.hpp"
+#include "hparams/export.hpp"
 #include "hparams/ini.hpp"
 #include "hparams/value.hpp"
 
@@ -28,7 +33,7 @@ namespace hparams {
 
 class Config;
 
-struct LoadOptions {
+struct HPARAMS_EXPORT LoadOptions {
   EvalLimits limits;
   /// The largest .cfg file read (a larger one is an IOError).
   std::size_t max_file_bytes = ini::Document::kDefaultMaxFileBytes;
@@ -54,7 +59,7 @@ struct LoadOptions {
 /// a bad `[DEFAULT]` value that some section inherits is an error of that section's key
 /// (`train.root`, placed at the `[DEFAULT]` line); one that every section overrides is not an
 /// error of the file, only a warning (warnings()), and reading it throws its error.
-class Config {
+class HPARAMS_EXPORT Config {
  public:
   /// Reads, parses and evaluates a file. Throws IOError, or ErrorList with every error.
   static Config load(const std::filesystem::path& path, const LoadOptions& options = {});

@@ -3,12 +3,27 @@
 // Conversions never guess: get<int> of 3.5 or of True is an error, narrowing is range-checked,
 // and a failure names the element (`model.widths[3]: expected int, got str 'x'`).
 //
-//   struct Model { int depth; std::vector<int> widths; };
-//   void hparams_from_value(const hparams::Field& f, Model& m) {   // found by ADL
+//   struct Model {
+//     int depth;
+//     std::vector<int> widths;
+//     std::pair<int, int> kernel;
+//   };
+//   void hparams_from_value(const hparams::Field& f, Model& m) {  // found by ADL
 //     m.depth = f.get<int>("depth");
 //     m.widths = f.get<std::vector<int>>("widths");
+//     m.kernel = f.get<std::pair<int, int>>("kernel");
 //   }
-//   Model m = config.get<Model>("model");   // a section converts like a dict
+//
+//   int main() {
+//     auto config = hparams::Config::load("hparams.cfg");
+//     Model m = config.get<Model>("model");  // a section converts like a dict
+//     std::cout << m.depth << " " << m.widths.size() << " " << m.kernel.first << "\n";  // 4 4 3
+//     try {
+//       config.get<int>("optimizer.lr");  // 0.0003 is not an int: conversions never guess
+//     } catch (const hparams::Error& e) {
+//       std::cout << e.message() << "\n";  // optimizer.lr: expected int, got float 0.0003
+//     }
+//   }
 #pragma once
 
 #include <array>
@@ -26,6 +41,7 @@
 #include <vector>
 
 #include "hparams/error.hpp"
+#include "hparams/export.hpp"
 #include "hparams/value.hpp"
 
 namespace hparams {
@@ -39,10 +55,10 @@ namespace detail {
 /// TypeError "PATH: expected WHAT, got TYPE REPR".
 [[noreturn]] void conversion_error(std::string_view path, std::string_view expected,
                                    const Value& got);
-/// OverflowError "PATH: VALUE is out of range for TYPE".
+/// OverflowError "PATH: VALUE does not fit TYPE" (say, 300 for uint8_t).
 [[noreturn]] void range_error(std::string_view path, const Value& got, std::string_view type);
-std::string index_path(std::string_view path, std::size_t index);
-std::string key_path(std::string_view path, const Value& key);
+HPARAMS_EXPORT std::string index_path(std::string_view path, std::size_t index);
+HPARAMS_EXPORT std::string key_path(std::string_view path, const Value& key);
 
 template <class T>
 struct is_vector : std::false_type {};
@@ -75,8 +91,8 @@ struct is_set : std::false_type {};
 template <class T, class C, class A>
 struct is_set<std::set<T, C, A>> : std::true_type {};
 
-std::span<const Value> sequence_items(const Value& v, std::string_view path,
-                                      std::string_view expected);
+HPARAMS_EXPORT std::span<const Value> sequence_items(const Value& v, std::string_view path,
+                                                     std::string_view expected);
 
 template <class Tuple, std::size_t... I>
 Tuple tuple_from(std::span<const Value> items, std::string_view path, std::index_sequence<I...>) {
@@ -100,7 +116,7 @@ T integer_from(const Value& v, std::string_view path) {
   return static_cast<T>(x);
 }
 
-struct AdlProbe {
+struct HPARAMS_EXPORT AdlProbe {
   template <class T>
   static auto test(int)
       -> decltype(hparams_from_value(std::declval<const Field&>(), std::declval<T&>()),
@@ -111,7 +127,7 @@ struct AdlProbe {
 }  // namespace detail
 
 /// A value and where it sits (`model.widths[3]`), for conversions and user hooks.
-class Field {
+class HPARAMS_EXPORT Field {
  public:
   Field(const Value& value, std::string path) : value_(value), path_(std::move(path)) {}
   const Value& value() const noexcept { return value_; }
@@ -154,7 +170,7 @@ class Field {
 /// and floating types, std::string, std::optional, std::vector, std::array, std::pair,
 /// std::tuple, std::map/std::unordered_map (str or integer keys), std::set, and any type with
 /// an ADL-found `void hparams_from_value(const hparams::Field&, T&)`.
-/// Throws TypeError (wrong type), OverflowError (out of range), IndexError (wrong length).
+/// Throws TypeError (wrong type), OverflowError (does not fit), IndexError (wrong length).
 template <class T>
 T from_value(const Value& v, std::string_view path) {
   using detail::conversion_error;

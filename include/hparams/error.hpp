@@ -7,7 +7,10 @@
 //   try {
 //     hparams::Value v = hparams::evaluate("'a' + 1");
 //   } catch (const hparams::Error& e) {
-//     std::cerr << e.kind_name() << ": " << e.message() << "\n";  // TypeError: can only ...
+//     std::cout << e.kind_name() << ": " << e.message() << "\n";
+//     // TypeError: can only concatenate str (not "int") to str
+//     std::cout << e.what() << "\n";
+//     // <value>:1:5: error: TypeError: can only concatenate str (not "int") to str
 //   }
 #pragma once
 
@@ -15,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "hparams/export.hpp"
 
 namespace hparams {
 
@@ -31,7 +36,7 @@ enum class ErrorKind {
   AttributeError,
   OverflowError,
   MemoryError,     ///< a size limit of the sandbox (64 MiB per value) was hit
-  RecursionError,  ///< the nesting limit (200) was hit
+  RecursionError,  ///< a value's syntax tree deeper than 3,000 levels (as CPython's compiler)
   TimeoutError,    ///< the step budget of one value was used up, or a wait for a run
   // Document layer (configparser's names).
   ParsingError,
@@ -47,14 +52,14 @@ enum class ErrorKind {
 /// The two lines that show a position: `    LINE` and `    ^` under the column-th code point
 /// (tabs kept so that the caret lines up). A line longer than 160 characters is shown as a
 /// window around the column, cut ends marked `...`. Empty when `source_line` is.
-std::string show_position(std::string_view source_line, int column);
+HPARAMS_EXPORT std::string show_position(std::string_view source_line, int column);
 
 /// Python's (or configparser's) name for `kind`, e.g. "TypeError".
-std::string_view kind_name(ErrorKind kind) noexcept;
+HPARAMS_EXPORT std::string_view kind_name(ErrorKind kind) noexcept;
 
 /// Where something is: a file (may be empty), a 1-based line and a 1-based column counted in
 /// code points. 0 means unknown.
-struct SourceLocation {
+struct HPARAMS_EXPORT SourceLocation {
   std::string file;
   int line = 0;
   int column = 0;
@@ -64,7 +69,7 @@ struct SourceLocation {
 /// `file:line:col: error: Kind in section.key: message`, omitting unknown parts. A message
 /// longer than 2,000 bytes is cut, saying how long it was (an error never carries a huge
 /// value).
-class Error : public std::runtime_error {
+class HPARAMS_EXPORT Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message, SourceLocation where = {}, std::string key = {});
 
@@ -87,6 +92,10 @@ class Error : public std::runtime_error {
   /// The full report: `what()`, then `source_line` and a caret under the column.
   std::string report(std::string_view source_line) const;
 
+ protected:
+  /// `first`'s kind, message, location and key, with `what_text` as what().
+  Error(const Error& first, const std::string& what_text);
+
  private:
   Error(ErrorKind kind, std::string message, SourceLocation where, std::string key, int);
   static std::string compose(ErrorKind kind, const std::string& message,
@@ -98,9 +107,10 @@ class Error : public std::runtime_error {
 };
 
 /// Several errors found in one pass (every bad line of a file, every bad value of a config).
-/// `what()` lists them all, one report (with the offending line and a caret) each; kind(),
-/// location() and key() are those of the first.
-class ErrorList : public Error {
+/// `what()` lists them all, one report (with the offending line and a caret) each, so that an
+/// uncaught ErrorList shows every error; kind(), message(), location() and key() are those of
+/// the first.
+class HPARAMS_EXPORT ErrorList : public Error {
  public:
   explicit ErrorList(std::vector<Error> errors, std::vector<std::string> source_lines = {});
   const std::vector<Error>& errors() const noexcept { return errors_; }
@@ -108,6 +118,7 @@ class ErrorList : public Error {
   const std::string& reports() const noexcept { return reports_; }
 
  private:
+  ErrorList(std::vector<Error>&& errors, std::string reports, int);
   std::vector<Error> errors_;
   std::string reports_;
 };

@@ -1,8 +1,12 @@
 // hparams/hparams.hpp: the whole library.
 //
 //   #include <hparams/hparams.hpp>
-//   hparams::Value v = hparams::evaluate("[2 ** i for i in range(4)]");
-//   std::cout << v.repr() << "\n";  // [1, 2, 4, 8]
+//   #include <iostream>
+//
+//   int main() {
+//     hparams::Value v = hparams::evaluate("[2 ** i for i in range(4)]");
+//     std::cout << v.repr() << "\n";  // [1, 2, 4, 8]
+//   }
 #pragma once
 
 #include "hparams/config.hpp"

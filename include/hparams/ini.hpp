@@ -1,5 +1,5 @@
 // hparams/ini.hpp: the .cfg file as a lossless document, read as Python's configparser reads
-// it with the seed's settings.
+// it with the original Python library's settings.
 //
 // `=` and `:` delimiters (the first one splits), full-line `#`/`;` comments, no inline
 // comments, multi-line values by indentation (blank lines kept, comment lines dropped,
@@ -8,9 +8,9 @@
 // unmodified document gives back its bytes; set_value() changes only that value's text.
 //
 //   auto doc = hparams::ini::Document::parse("[run]\nname = x\nlr = 3e-4\n", "hparams.cfg");
-//   doc.find("run", "lr")->value;     // "3e-4"
+//   std::cout << doc.find("run", "lr")->value << "\n";  // 3e-4
 //   doc.set_value("run", "lr", "1e-3");
-//   doc.str();                        // "[run]\nname = x\nlr = 1e-3\n"
+//   std::cout << doc.str();  // [run]\nname = x\nlr = 1e-3\n
 #pragma once
 
 #include <cstdint>
@@ -22,13 +22,14 @@
 #include <vector>
 
 #include "hparams/error.hpp"
+#include "hparams/export.hpp"
 
 namespace hparams::ini {
 
 /// One `key = value` entry. Its texts are views into the document (the file's own bytes, or
 /// the document's copy of a lower-cased key or a joined multi-line value): they live as long
 /// as the document and until it is edited.
-struct Entry {
+struct HPARAMS_EXPORT Entry {
   std::string_view key;    ///< lower-cased, as configparser's optionxform does
   std::string_view value;  ///< the logical value: lines joined with '\n', trailing space dropped
   int line = 0;            ///< line of the key (1-based)
@@ -42,7 +43,7 @@ struct Entry {
   std::uint32_t value_end = 0;
 };
 
-struct Section {
+struct HPARAMS_EXPORT Section {
   std::string name;
   int line = 0;
   bool is_default = false;
@@ -51,7 +52,7 @@ struct Section {
   const Entry* find(std::string_view key) const;
 };
 
-class Document {
+class HPARAMS_EXPORT Document {
  public:
   /// Parses `text`. Throws ErrorList with every structural error (MissingSectionHeaderError,
   /// DuplicateSectionError, DuplicateOptionError, ParsingError), each naming file and line.
@@ -129,6 +130,6 @@ class Document {
 };
 
 /// configparser's optionxform: Python's str.lower().
-std::string lower_key(std::string_view key);
+HPARAMS_EXPORT std::string lower_key(std::string_view key);
 
 }  // namespace hparams::ini

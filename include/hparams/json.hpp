@@ -7,13 +7,15 @@
 // -> the strings "inf", "-inf", "nan"; a dict key that is not a str -> its repr (`{1: 'a'}` is
 // `{"1": "a"}`); a range -> its repr.
 //
-//   hparams::to_json(hparams::evaluate("{'lr': 3e-4, 'betas': (0.9, 0.999)}"))
-//   // {"lr":0.0003,"betas":[0.9,0.999]}
+//   hparams::Value v = hparams::evaluate("{'lr': 3e-4, 'betas': (0.9, 0.999), 'steps': 2 ** 70}");
+//   std::cout << hparams::to_json(v) << "\n";
+//   // {"lr":0.0003,"betas":[0.9,0.999],"steps":"1180591620717411303424"}
 #pragma once
 
 #include <cstddef>
 #include <string>
 
+#include "hparams/export.hpp"
 #include "hparams/value.hpp"
 
 namespace hparams {
@@ -24,7 +26,7 @@ namespace hparams {
 /// int beyond 4,300 digits (as repr() does), and MemoryError when the text would exceed
 /// `max_bytes` (a value may hold one large object many times, so its text can be far larger
 /// than its memory).
-std::string to_json(const Value& value, int indent = -1,
-                    std::size_t max_bytes = std::size_t{256} << 20);
+HPARAMS_EXPORT std::string to_json(const Value& value, int indent = -1,
+                                   std::size_t max_bytes = std::size_t{256} << 20);
 
 }  // namespace hparams

@@ -1,14 +1,20 @@
 // hparams/run.hpp: one object per training run, found by name anywhere in the program, whose
-// config is saved on the first launch and restored on every later one (the seed's contract).
+// config is saved on the first launch and restored on every later one: the contract of the
+// original Python library (https://github.com/Rayhane-mamah/hparams).
 //
 //   int main(int argc, char** argv) {
 //     // Reads ./hparams.cfg; takes `section.key=value` overrides out of argv.
 //     auto hp = hparams::HParams::create(".", argc, argv);
 //     int epochs = hp->get<int>("train.epochs");
-//     std::filesystem::path checkpoints = hp->log_dir();   // logs-<run.name>/
+//     std::cout << epochs << " epochs, checkpoints in " << hp->log_dir().string() << "\n";
+//     // 30 epochs, checkpoints in ./logs-cifar10_baseline
+//     train();
 //   }
-//   // Anywhere else:
-//   auto hp = hparams::HParams::get_hparams_by_name("hparams");
+//
+//   void train() {  // anywhere else in the program
+//     auto hp = hparams::HParams::get_hparams_by_name("hparams");
+//     std::cout << hp->get<double>("optimizer.lr") << "\n";  // 0.0003
+//   }
 //
 // The first launch of a run name saves `<project>/logs-<name>/hparams-<name>.cfg` atomically
 // (the user's file byte for byte, overrides edited in place); every later launch loads that
@@ -30,31 +36,32 @@
 
 #include "hparams/backup.hpp"
 #include "hparams/config.hpp"
+#include "hparams/export.hpp"
 
 namespace hparams {
 
-/// One override: `section.key=value` (also written `--section.key=value` or the seed's
+/// One override: `section.key=value` (also written `--section.key=value` or the original's
 /// `~~section.key=value`). The value is value-language text.
-struct Override {
+struct HPARAMS_EXPORT Override {
   std::string key;       ///< as written: "train.lr" (an unqualified key follows find()'s rules)
   std::string value;     ///< the text after the first '=', without surrounding spaces
   std::string argument;  ///< the whole argument, for messages
 };
 
 /// Parses one override. ConfigError when it has no '=' or no key.
-Override parse_override(std::string_view argument);
+HPARAMS_EXPORT Override parse_override(std::string_view argument);
 /// Whether a command-line argument is an override: an optional `--`, then a dotted
 /// `section.key` without spaces, then '='; or the original's `~~key=value`, whose key may be
 /// bare (a [DEFAULT] key, or the one section's that has it). Other arguments belong to the
 /// program.
-bool is_override(std::string_view argument);
+HPARAMS_EXPORT bool is_override(std::string_view argument);
 /// Removes the overrides from argv[1..argc) (argc is updated, argv[argc] becomes nullptr, the
 /// order of the other arguments is kept) and returns them. ConfigError for an override the
 /// shell split (`model.lr = 1e-3`, `model.lr= 1e-3`), which must not stay in argv unnoticed.
-std::vector<Override> take_overrides(int& argc, char** argv);
+HPARAMS_EXPORT std::vector<Override> take_overrides(int& argc, char** argv);
 
 /// One override as applied to a document.
-struct AppliedOverride {
+struct HPARAMS_EXPORT AppliedOverride {
   std::string section;  ///< as written in the file; "DEFAULT" for defaults
   std::string key;      ///< as stored (lower-case)
   std::string value;    ///< the new value text
@@ -63,36 +70,38 @@ struct AppliedOverride {
 /// Where overrides go in `config` (loaded with or without evaluation, see
 /// LoadOptions::evaluate): each value is checked by evaluating it alone. Same rules and errors
 /// as apply_overrides(), nothing edited.
-std::vector<AppliedOverride> resolve_overrides(const Config& config,
-                                               const std::vector<Override>& overrides);
+HPARAMS_EXPORT std::vector<AppliedOverride> resolve_overrides(
+    const Config& config, const std::vector<Override>& overrides);
 /// Edits resolved overrides into `document` (one re-read).
-void edit_overrides(ini::Document& document, const std::vector<AppliedOverride>& applied);
+HPARAMS_EXPORT void edit_overrides(ini::Document& document,
+                                   const std::vector<AppliedOverride>& applied);
 /// Applies overrides to `document`, whose evaluated form is `config`. A key the section owns
 /// is edited in place; a key it inherits from DEFAULT is added to that section (so the other
 /// sections keep the default). Every value is evaluated first. An unknown key is a
 /// LookupError with a "did you mean"; a bad value is the evaluation's error naming the
 /// override. When a key is given twice, the last one wins.
-std::vector<AppliedOverride> apply_overrides(ini::Document& document, const Config& config,
-                                             const std::vector<Override>& overrides);
+HPARAMS_EXPORT std::vector<AppliedOverride> apply_overrides(ini::Document& document,
+                                                            const Config& config,
+                                                            const std::vector<Override>& overrides);
 
 /// One difference between two configs, compared value by value.
-struct Difference {
+struct HPARAMS_EXPORT Difference {
   std::string key;                    ///< section.key (or [section] for a whole section)
   std::optional<std::string> first;   ///< repr in the first config; nullopt when absent
   std::optional<std::string> second;  ///< repr in the second config
 };
 /// The keys whose values differ, in the first config's order, then keys only in the second.
-std::vector<Difference> compare(const Config& first, const Config& second);
+HPARAMS_EXPORT std::vector<Difference> compare(const Config& first, const Config& second);
 
 /// Checks that `name` can name a run's files: one path component (not empty, no `/`, `\`,
 /// `..` or control characters) of at most 240 bytes. ConfigError saying why otherwise.
-void check_run_name(std::string_view name);
+HPARAMS_EXPORT void check_run_name(std::string_view name);
 
 /// The files of one run: the one place that knows the layout (the original's, plus ours).
 ///
 ///   auto paths = hparams::RunPaths::of("experiments", "cifar10_baseline");
 ///   paths.saved;   // experiments/logs-cifar10_baseline/hparams-cifar10_baseline.cfg
-struct RunPaths {
+struct HPARAMS_EXPORT RunPaths {
   /// The paths of run `run_name` in `project` (check_run_name() first).
   static RunPaths of(const std::filesystem::path& project, std::string_view run_name);
   /// The paths of the run whose log directory is `log_dir` (`.../logs-<run.name>`);
@@ -118,7 +127,7 @@ struct RunPaths {
 };
 
 /// Where this process sits in a job, as launchers describe it in the environment.
-struct RankInfo {
+struct HPARAMS_EXPORT RankInfo {
   std::optional<int> rank;        ///< RANK, SLURM_PROCID, OMPI_COMM_WORLD_RANK, PMIX_RANK
   std::optional<int> local_rank;  ///< LOCAL_RANK, SLURM_LOCALID, OMPI_COMM_WORLD_LOCAL_RANK
   std::optional<int> node;        ///< the machine's index: GROUP_RANK, NODE_RANK, SLURM_NODEID
@@ -133,16 +142,16 @@ struct RankInfo {
 
 /// The RankInfo of this process from its environment (the first variable set of each list).
 /// ConfigError when a variable is set but is not a non-negative integer.
-RankInfo rank_info_from_environment();
+HPARAMS_EXPORT RankInfo rank_info_from_environment();
 
 /// The rank of this process from RANK, SLURM_PROCID, OMPI_COMM_WORLD_RANK or PMIX_RANK (the
 /// first that is set), or nullopt. ConfigError when the variable is not a non-negative
 /// integer.
-std::optional<int> rank_from_environment();
+HPARAMS_EXPORT std::optional<int> rank_from_environment();
 
 /// One launch of a run, as its history log (RunPaths::history) records it: one JSON object
 /// per line, written by rank 0 (or the only process) at every launch.
-struct LaunchRecord {
+struct HPARAMS_EXPORT LaunchRecord {
   std::string event;  ///< "created", "restored" (from the backup destination) or "resumed"
   std::string time;   ///< UTC, e.g. 2026-12-01T15:04:05Z
   std::string host;
@@ -161,15 +170,15 @@ struct LaunchRecord {
 
 /// The launches a history log records, oldest first (none when the file does not exist).
 /// IOError when it cannot be read.
-std::vector<LaunchRecord> read_history(const std::filesystem::path& history_file);
+HPARAMS_EXPORT std::vector<LaunchRecord> read_history(const std::filesystem::path& history_file);
 
 /// The SHA-256 of `bytes` as 64 hex digits: the digest history and launch records give of
 /// a saved copy (`sha256sum` prints the same).
-std::string sha256_hex(std::string_view bytes);
+HPARAMS_EXPORT std::string sha256_hex(std::string_view bytes);
 
 /// The commit checked out in the git work tree that holds `directory` (read from `.git`
 /// directly; no git program needed), or empty: never an error.
-std::string git_commit(const std::filesystem::path& directory);
+HPARAMS_EXPORT std::string git_commit(const std::filesystem::path& directory);
 
 enum class ResumePolicy {
   FromConfig,  ///< strict when the config says `[run] resume = strict`, else Warn
@@ -177,7 +186,7 @@ enum class ResumePolicy {
   Strict,      ///< refuse to start when they differ
 };
 
-struct RunOptions {
+struct HPARAMS_EXPORT RunOptions {
   std::string filename = "hparams";  ///< the cfg file name, without `.cfg`
   std::string name = "hparams";      ///< the name this object is registered under
   std::vector<Override> overrides;
@@ -195,7 +204,7 @@ struct RunOptions {
   std::chrono::milliseconds launch_skew = std::chrono::seconds(30);
   /// Only rank 0 prints by default; true (or HPARAMS_MESSAGES=all) lets every rank print.
   bool every_rank_prints = false;
-  /// Where the seed's messages go (new run, resume, backup); nullptr is std::cout.
+  /// Where the original library's messages go (new run, resume, backup); nullptr is std::cout.
   std::ostream* messages = nullptr;
   /// Where the other reports go (what differs on resume, this launch's overrides, waiting
   /// for rank 0); nullptr is the same stream as `messages`.
@@ -208,7 +217,7 @@ struct RunOptions {
   BackupOptions backup;
 };
 
-class HParams {
+class HPARAMS_EXPORT HParams {
  public:
   /// Creates the run and registers it under `options.name`. ConfigError when that name is
   /// already registered, when run.name is missing or not a safe path component, or when the

@@ -6,8 +6,10 @@
 //
 //   hparams::Value v = hparams::evaluate("[1] * 3 + [2]");
 //   assert(v.is_list() && v.size() == 4);
-//   std::cout << v.repr() << "\n";                 // [1, 1, 1, 2]
-//   int64_t last = v.items().back().as_int64();    // 2
+//   std::cout << v.repr() << "\n";                     // [1, 1, 1, 2]
+//   std::cout << v.items().back().as_int64() << "\n";  // 2
+//   hparams::Value big = hparams::evaluate("2 ** 100");
+//   std::cout << big.repr() << "\n";  // 1267650600228229401496703205376
 #pragma once
 
 #include <atomic>
@@ -17,6 +19,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "hparams/export.hpp"
 
 namespace hparams {
 
@@ -37,7 +41,7 @@ enum class Kind : std::uint8_t {
 namespace detail {
 /// Base of every heap object behind a Value; the count is atomic so that values shared by a
 /// loaded config can be copied from several threads.
-struct Object {
+struct HPARAMS_EXPORT Object {
   mutable std::atomic<std::uint32_t> refs{1};
   virtual ~Object() = default;
 };
@@ -50,7 +54,7 @@ struct RangeObject;
 struct ValueAccess;
 }  // namespace detail
 
-class Value {
+class HPARAMS_EXPORT Value {
  public:
   /// None.
   Value() noexcept : tag_(Tag::None), small_(0) {}
@@ -177,5 +181,7 @@ class Value {
     detail::Object* object_;
   };
 };
+
+HPARAMS_EXPORT bool operator==(const Value& a, const Value& b);
 
 }  // namespace hparams

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hparams/backup.hpp"
 #include "hparams/hparams.hpp"
 #include "num/numbers.hpp"
 #include "value/value_impl.hpp"
@@ -479,6 +480,8 @@ PYBIND11_MODULE(_core, m) {
     return py::make_tuple(o.key, o.value);
   });
   m.def("rank_from_environment", &hparams::rank_from_environment);
+  m.def("set_backup_helper",
+        [](const std::string& path) { hparams::set_backup_helper(std::filesystem::path(path)); });
   // ConfigError for an override the shell split (the same check as take_overrides in C++).
   m.def("check_split_overrides", [](const std::vector<std::string>& args) {
     std::vector<std::string> copy = args;

@@ -103,7 +103,8 @@ Signature sign_v4(const SigningInput& input, const AwsCredentials& credentials,
   std::map<std::string, std::string> headers;  // sorted by lower-case name
   for (const auto& [name, value] : input.headers) {
     std::string& joined = headers[lower(name)];
-    joined += (joined.empty() ? "" : ",") + trimmed(value);
+    if (!joined.empty()) joined += ',';
+    joined += trimmed(value);
   }
   std::string canonical_headers, signed_headers;
   for (const auto& [name, value] : headers) {

@@ -1,5 +1,5 @@
-// The configparser-compatible reader (Python 3.11 configparser._read with the seed's
-// settings), keeping byte spans and positions so that the document stays lossless.
+// The configparser-compatible reader (Python 3.11 configparser._read with the original
+// library's settings), keeping byte spans and positions so that the document stays lossless.
 #include <algorithm>
 #include <cstring>
 #include <fstream>

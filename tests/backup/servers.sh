@@ -53,7 +53,7 @@ gcs_emulator_pid=$!
 
 s3_port=$(free_port)
 (cd "$here" && exec node -e "require('@20minutes/s3rver/lib/cli').parseAsync(['node', 's3rver', ...process.argv.slice(1)])" -- \
-  -d "$work/s3" -a 127.0.0.1 -p "$s3_port" --silent --configure-bucket hparams-test) \
+  -d "$work/s3" -a 127.0.0.1 -p "$s3_port" --silent --configure-bucket hparams-test --configure-bucket my-bucket) \
   > "$work/s3.log" 2>&1 &
 s3_pid=$!
 

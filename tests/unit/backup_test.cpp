@@ -19,6 +19,7 @@
 #include "backup/sigv4.hpp"
 #include "backup/stores.hpp"
 #include "hparams/error.hpp"
+#include "hparams/run.hpp"
 
 namespace {
 
@@ -217,7 +218,7 @@ TEST(Destinations, UrisAndTheSeedsPair) {
   EXPECT_EQ(hparams::backup_destination(o), "gs://my-bucket");  // gs:// added, as the seed does
   o.gcs_backup_bucket = "gs://my-bucket/x";
   EXPECT_EQ(hparams::backup_destination(o), "gs://my-bucket/x");
-  EXPECT_EQ(hparams::backup_object_name("exp1"), "exp1/hparams-exp1.cfg");
+  EXPECT_EQ(hparams::RunPaths::of(".", "exp1").backup_object(), "exp1/hparams-exp1.cfg");
 }
 
 TEST(FileStore, PutAndGet) {

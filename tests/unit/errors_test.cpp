@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "hparams/config.hpp"
 #include "hparams/eval.hpp"
 
 namespace {
@@ -126,3 +127,20 @@ TEST(Errors, RawTextFallbackIsNotAnError) {
 }
 
 }  // namespace
+
+// An uncaught ErrorList shows every error: what() holds each one's report (the header's promise).
+TEST(Errors, ErrorListWhatListsEveryError) {
+  try {
+    hparams::Config::parse("[a]\nx = 1/0\ny = [1,\nz = 'a' + 1\n", "f.cfg");
+    FAIL();
+  } catch (const hparams::ErrorList& e) {
+    ASSERT_EQ(e.errors().size(), 3u);
+    std::string what = e.what();
+    for (const auto& one : e.errors()) {
+      EXPECT_NE(what.find(one.what()), std::string::npos) << one.what() << "\nnot in\n" << what;
+    }
+    EXPECT_EQ(what + "\n", e.reports());
+    EXPECT_EQ(e.kind(), hparams::ErrorKind::ZeroDivisionError);  // the first one's
+    EXPECT_EQ(e.key(), "a.x");
+  }
+}
