@@ -7,9 +7,12 @@ BUILD        ?= build
 BUILD_ASAN   ?= build-asan
 BUILD_FUZZ   ?= build-fuzz
 BUILD_BENCH  ?= build-bench
+BUILD_RUN    ?= build-run
 JOBS         ?= 2
 CMAKE_FLAGS  ?=
 
+# What `make run` needs: the library and the example trainer, nothing else.
+RUN_PACKAGES    := cmake g++ make libgmp-dev nlohmann-json3-dev
 DEBIAN_PACKAGES := cmake g++ make pkg-config libgmp-dev libgtest-dev libgmock-dev \
                    libbenchmark-dev libcli11-dev nlohmann-json3-dev clang-format-14 \
                    libcurl4-openssl-dev libssl-dev openssl python3 s3cmd
@@ -26,13 +29,16 @@ FUZZ_PACKAGES   := clang-14 libclang-rt-14-dev
 
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || find src include tools tests fuzz bench examples -name '*.[ch]pp')
 
-.PHONY: all deps deps-npm deps-fuzz deps-python deps-launch configure build python python-test run test \
-        sanitize format format-check fuzz bench bench-python clean
+.PHONY: all deps deps-run deps-npm deps-fuzz deps-python deps-launch configure build python python-test run test \
+        sanitize format format-check fuzz bench bench-startup bench-python clean
 
 all: build
 
 deps:
 	@./tools/install-deps.sh $(DEBIAN_PACKAGES)
+
+deps-run:
+	@./tools/install-deps.sh $(RUN_PACKAGES)
 
 # The backup tests' real servers and clients (s3rver, @google-cloud/storage, the SigV4 suite).
 deps-npm:
@@ -55,8 +61,14 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
-	./$(BUILD)/examples/train examples
+# The main job: the example trainer on its shipped config, from a build of just the library and
+# the trainer (no tests, command-line tool or backup component, so no test or network packages).
+run: deps-run
+	cmake -S . -B $(BUILD_RUN) -DCMAKE_BUILD_TYPE=Release -DHPARAMS_BUILD_TESTS=OFF \
+	  -DHPARAMS_BUILD_TOOLS=OFF -DHPARAMS_BUILD_BACKUP=OFF -DHPARAMS_INSTALL=OFF \
+	  -DHPARAMS_BUILD_TORCH_EXAMPLE=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD_RUN) -j $(JOBS) --target train
+	./$(BUILD_RUN)/examples/train examples
 
 # The package installed as a user installs it (README: Python), reusing this build tree.
 python: build deps-python
@@ -96,6 +108,14 @@ bench: deps
 	cmake --build $(BUILD_BENCH) -j $(JOBS) --target bench_eval bench_load
 	./$(BUILD_BENCH)/bench/bench_eval
 	./$(BUILD_BENCH)/bench/bench_load
+
+# Whole-process startup against an inih program (hyperfine).
+bench-startup: deps
+	@./tools/install-deps.sh libinih-dev libtomlplusplus-dev libbenchmark-dev hyperfine
+	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DHPARAMS_BUILD_BENCH=ON \
+	  -DHPARAMS_BUILD_TESTS=OFF
+	cmake --build $(BUILD_BENCH) -j $(JOBS) --target hparams_cli inih_check
+	./bench/startup.sh $(BUILD_BENCH)
 
 # The Python package against the original library (import, resume + to_dict).
 bench-python: python

@@ -1,12 +1,19 @@
 // The hparams command-line tool: one file per command (cli/*.cpp), one exit-code table
 // (command.hpp), and no exception ever escapes as std::terminate.
+#include <functional>
 #include <iostream>
 #include <new>
+#include <string_view>
 
 #include "command.hpp"
 
 int main(int argc, char** argv) {
   using namespace hparams::cli;
+  // The common probe answers before anything is set up (what CLI11's version flag prints).
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::cout << "hparams " << hparams::kVersion << '\n';
+    return kOk;
+  }
   try {
     CLI::App app{"hparams: hyper-parameters of deep-learning runs, configured in Python syntax",
                  "hparams"};
@@ -17,13 +24,29 @@ int main(int argc, char** argv) {
         "5 rank timeout (diff: 0 same, 1 different, 2 trouble).");
 
     std::vector<hparams::Override> overrides;
-    const std::vector<std::pair<std::string, Action>> commands = {
-        {"eval", add_eval(app)},       {"show", add_show(app)},
-        {"check", add_check(app)},     {"run", add_run(app, overrides)},
-        {"backup", add_backup(app)},   {"pull", add_pull(app)},
-        {"diff", add_diff(app)},       {"runs", add_runs(app)},
-        {"history", add_history(app)}, {"version", add_version(app)},
+    using Adder = std::function<Action(CLI::App&)>;
+    const std::vector<std::pair<std::string_view, Adder>> table = {
+        {"eval", add_eval},
+        {"show", add_show},
+        {"check", add_check},
+        {"run", [&overrides](CLI::App& a) { return add_run(a, overrides); }},
+        {"backup", add_backup},
+        {"pull", add_pull},
+        {"diff", add_diff},
+        {"runs", add_runs},
+        {"history", add_history},
+        {"version", add_version},
     };
+    // Startup: when argv[1] names a command, only that command is set up (building every
+    // command's options is most of this program's work before a small file is read); the
+    // top-level help, --version and mistakes see them all.
+    std::vector<std::pair<std::string, Action>> commands;
+    for (const auto& [name, add] : table) {
+      if (argc > 1 && name == argv[1]) commands.emplace_back(std::string(name), add(app));
+    }
+    if (commands.empty()) {
+      for (const auto& [name, add] : table) commands.emplace_back(std::string(name), add(app));
+    }
 
     // Overrides look like options to CLI11 (--train.lr=1e-4): `run` takes them out first.
     if (argc > 1 && std::string_view(argv[1]) == "run") {
