@@ -23,7 +23,10 @@ std::string utc(fs::file_time_type when) {
 }
 
 struct Row {
-  std::string name, created, last, overrides, backup, backup_state;
+  std::string name, created, last, overrides;
+  std::string backup;        ///< the object's URI, from the history
+  std::string destination;   ///< the store it is in (the backup URI of the launch)
+  std::string backup_state;  ///< matches, differs, ...
   std::size_t launches = 0;
 };
 
@@ -51,6 +54,12 @@ Row describe(const RunPaths& paths, bool verify) {
   for (auto it = launches.rbegin(); it != launches.rend(); ++it) {
     if (it->backup_uri.empty()) continue;
     row.backup = it->backup_uri;
+    const std::string object = "/" + paths.backup_object();
+    row.destination =
+        row.backup.size() > object.size() &&
+                row.backup.compare(row.backup.size() - object.size(), object.size(), object) == 0
+            ? row.backup.substr(0, row.backup.size() - object.size())
+            : row.backup;
     std::optional<std::string> local;
     try {
       local = paths.read_saved();
@@ -60,17 +69,18 @@ Row describe(const RunPaths& paths, bool verify) {
       row.backup_state = "no local copy";
     } else if (verify) {
       try {
-        std::string base =
-            row.backup.substr(0, row.backup.size() - paths.backup_object().size() - 1);
-        std::optional<std::string> remote = BackupStore::open(base)->get(paths.backup_object());
-        row.backup_state = !remote             ? "missing there"
-                           : *remote == *local ? "same (verified)"
-                                               : "differs (verified)";
+        std::optional<std::string> remote =
+            BackupStore::open(row.destination)->get(paths.backup_object());
+        row.backup_state = !remote             ? "missing in the store"
+                           : *remote == *local ? "matches the store"
+                                               : "differs from the store";
       } catch (const Error& e) {
         row.backup_state = "cannot verify: " + e.message().substr(0, 80);
       }
     } else {
-      row.backup_state = sha256_hex(*local) == it->backup_sha256 ? "same" : "differs";
+      // What was uploaded (its SHA-256 in the history) against the local copy.
+      row.backup_state = sha256_hex(*local) == it->backup_sha256 ? "matches the upload"
+                                                                 : "differs from the upload";
     }
     break;
   }
@@ -128,19 +138,25 @@ Action add_runs(CLI::App& app) {
       std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       return static_cast<int>(kOk);
     }
-    std::size_t width = 3;
-    for (const Row& r : rows) width = std::max(width, r.name.size());
+    std::size_t width = 3, backup_width = 6;
+    std::vector<std::string> backups;
+    for (const Row& r : rows) {
+      width = std::max(width, r.name.size());
+      backups.push_back(r.backup.empty() ? "-" : r.destination + " (" + r.backup_state + ")");
+      backup_width = std::max(backup_width, backups.back().size());
+    }
     std::cout << std::left << std::setw(static_cast<int>(width)) << "RUN"
               << "  " << std::setw(20) << "CREATED"
               << "  " << std::setw(20) << "LAST LAUNCH"
               << "  " << std::setw(8) << "LAUNCHES"
-              << "  BACKUP  LAST OVERRIDES\n";
-    for (const Row& r : rows) {
+              << "  " << std::setw(static_cast<int>(backup_width)) << "BACKUP"
+              << "  LAST OVERRIDES\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
       std::cout << std::setw(static_cast<int>(width)) << r.name << "  " << std::setw(20)
                 << r.created << "  " << std::setw(20) << r.last << "  " << std::setw(8)
-                << r.launches << "  "
-                << (r.backup.empty() ? "-" : r.backup + " (" + r.backup_state + ")") << "  "
-                << (r.overrides.empty() ? "-" : r.overrides) << '\n';
+                << r.launches << "  " << std::setw(static_cast<int>(backup_width)) << backups[i]
+                << "  " << (r.overrides.empty() ? "-" : r.overrides) << '\n';
     }
     return static_cast<int>(kOk);
   };

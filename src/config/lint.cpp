@@ -84,12 +84,11 @@ std::vector<Error> Config::lint() const {
       if (problem.empty()) continue;
       std::string key = (section.is_default ? std::string("DEFAULT") : section.name) + "." +
                         std::string(entry.key);
-      std::string shown(text.substr(0, 60));
+      // The caret line shows the text as written; the message says what it became.
       out.emplace_back(ErrorKind::ConfigError,
-                       "'" + shown + (text.size() > 60 ? "...'" : "'") +
-                           (value->is_str() ? " became the text " + value->repr().substr(0, 64)
-                                            : std::string()) +
-                           (value->is_str() ? ": " : " ") + problem,
+                       value->is_str() ? "the value became the text " +
+                                             value->repr().substr(0, 64) + ": " + problem
+                                       : problem,
                        SourceLocation{doc.file(), entry.value_line, entry.value_column}, key);
     }
   }

@@ -79,10 +79,10 @@ contains out "-: ok"
 printf '[run]\nname = x\n[a]\naugment = true\nact = nn.ReLU\ntrain = root + "/train"\nbatch = 256,\npath = data/train\nopt = adam\n' > lint.cfg
 expect 0 "$hp" check lint.cfg
 contains out "lint.cfg: ok (4 warnings)"
-contains err "lint.cfg:4:11: warning: ConfigError in a.augment: 'true' became the text 'true': did you mean True?"
-contains err "a.act: 'nn.ReLU' became the text 'nn.ReLU': a dotted name"
-contains err "a.train: 'root + \"/train\"' became the text"
-contains err "a.batch: '256,' the trailing comma makes this the tuple (256,)"
+contains err "lint.cfg:4:11: warning: ConfigError in a.augment: the value became the text 'true': did you mean True?"
+contains err "a.act: the value became the text 'nn.ReLU': a dotted name"
+contains err "a.train: the value became the text 'root + \"/train\"'"
+contains err "a.batch: the trailing comma makes this the tuple (256,)"
 lacks err "a.path"
 lacks err "a.opt"
 expect 1 "$hp" check --strict lint.cfg
@@ -136,6 +136,22 @@ contains out "train.lr=6e-4"
 expect 0 "$hp" runs project --json
 contains out '"run": "exp2"'
 contains out '"launches": 2'
+# The backup column: what the history says was uploaded, and with --verify what the store holds.
+mkdir -p runs-store
+expect 0 "$hp" run project run.name=backed --backup "file://$work/runs-store"
+expect 0 "$hp" runs project
+contains out "file://$work/runs-store (matches the upload)"
+expect 0 "$hp" runs project --verify
+contains out "file://$work/runs-store (matches the store)"
+printf '[run]\nname = backed\n' > runs-store/backed/hparams-backed.cfg
+expect 0 "$hp" runs project --verify
+contains out "(differs from the store)"
+rm runs-store/backed/hparams-backed.cfg
+expect 0 "$hp" runs project --verify --json
+contains out '"backup_state": "missing in the store"'
+echo "# edited" >> project/logs-backed/hparams-backed.cfg
+expect 0 "$hp" runs project
+contains out "(differs from the upload)"
 
 # ---- backup and pull: run names are checked, nothing escapes the prefix or the project ----
 mkdir -p store

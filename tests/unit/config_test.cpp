@@ -268,8 +268,8 @@ TEST(Config, LintFlagsValuesThatSilentlyBecameText) {
     FAIL();
   } catch (const hparams::ErrorList& e) {
     EXPECT_EQ(e.errors().size(), 5u);
-    EXPECT_NE(e.reports().find("l.cfg:2:8: error: ConfigError in a.flag: 'true' became the text "
-                               "'true': did you mean True?"),
+    EXPECT_NE(e.reports().find("l.cfg:2:8: error: ConfigError in a.flag: the value became the "
+                               "text 'true': did you mean True?"),
               std::string::npos)
         << e.reports();
   }
