@@ -47,9 +47,10 @@ std::string git_commit(const fs::path& directory) {
   for (int depth = 0; depth < 64 && !dir.empty(); ++depth) {
     fs::path dot_git = dir / ".git";
     fs::path git_dir;
-    if (fs::is_directory(dot_git, ec)) {
+    const fs::file_status status = fs::status(dot_git, ec);  // one stat per directory
+    if (fs::is_directory(status)) {
       git_dir = dot_git;
-    } else if (fs::is_regular_file(dot_git, ec)) {
+    } else if (fs::is_regular_file(status)) {
       // A worktree or a submodule: "gitdir: <path>".
       std::string text = small_file(dot_git);
       if (text.rfind("gitdir:", 0) != 0) return {};
@@ -132,12 +133,18 @@ LaunchRecord this_launch(std::string event, const fs::path& project, const RankI
   r.time = utc_now("%Y-%m-%dT%H:%M:%SZ");
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) == 0) r.host = host;
-  if (const passwd* user = ::getpwuid(::geteuid()); user != nullptr && user->pw_name != nullptr) {
-    r.user = user->pw_name;
-  } else if (const char* name = std::getenv("USER"); name != nullptr) {
-    r.user = name;
-  }
-  r.command = command_line();
+  // The user and the command line are the process's: looked up once (the user database read
+  // and /proc/self/cmdline cost more than the rest of a resume's bookkeeping).
+  static const std::string user = [] {
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+      return std::string(pw->pw_name);
+    }
+    const char* name = std::getenv("USER");
+    return std::string(name != nullptr ? name : "");
+  }();
+  static const std::string command = command_line();
+  r.user = user;
+  r.command = command;
   r.ranks = job.world_size;
   r.launch_id = job.launch_id;
   r.version = kVersion;
