@@ -33,6 +33,12 @@ namespace hparams {
 
 class Config;
 
+namespace detail {
+// A run resuming from a saved copy equal to its cfg byte for byte takes the cfg's loaded
+// config and gives it the saved copy's name (the name errors and locations give).
+void rename_source(Config& config, std::string file);
+}  // namespace detail
+
 struct HPARAMS_EXPORT LoadOptions {
   EvalLimits limits;
   /// The largest .cfg file read (a larger one is an IOError).
@@ -146,6 +152,7 @@ class HPARAMS_EXPORT Config {
   std::string to_json(int indent = 2) const;
 
  private:
+  friend void detail::rename_source(Config& config, std::string file);
   struct Impl;
   explicit Config(std::unique_ptr<Impl> impl);
   template <class T>

@@ -72,6 +72,8 @@ class HPARAMS_EXPORT Document {
   Document& operator=(const Document& other);
 
   const std::string& file() const noexcept { return file_; }
+  /// Names another file as this document's (in errors and locations); the text is unchanged.
+  void rename(std::string file) noexcept { file_ = std::move(file); }
   /// Sections in file order; `[DEFAULT]` appears where it first appears (if it does).
   const std::vector<Section>& sections() const noexcept { return sections_; }
   /// Every entry, section after section (each section's entries in file order).

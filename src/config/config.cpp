@@ -344,12 +344,23 @@ Config Config::from_document(ini::Document document, const LoadOptions& options)
   const bool same_text = reuse != nullptr && reuse->document().str() == doc.str() &&
                          reuse->impl_->items.size() == doc.entries().size();
   std::size_t position = 0;
+  // A [DEFAULT] value that did not evaluate there is evaluated again, so that its error (or
+  // warning) is this load's too.
   auto reused = [&](const ini::Section& section, const ini::Entry& entry) -> const Value* {
     if (reuse == nullptr) return nullptr;
-    if (same_text) return &reuse->impl_->items[position].value;
+    if (same_text) {
+      for (const auto& failed : reuse->impl_->failed_defaults) {
+        if (failed.first == position) return nullptr;
+      }
+      return &reuse->impl_->items[position].value;
+    }
     const ini::Entry* before = reuse->document().find(section.name, entry.key);
     if (before == nullptr || before->value != entry.value) return nullptr;
-    return reuse->find(section.name, entry.key);
+    try {
+      return reuse->find(section.name, entry.key);
+    } catch (const Error&) {
+      return nullptr;
+    }
   };
 
   // The values of the file together, against max_values_bytes: once it is used up nothing
@@ -522,6 +533,12 @@ const ini::Document& Config::document() const noexcept { return impl_->document;
 ini::Document Config::release_document() && { return std::move(impl_->document); }
 const std::vector<Error>& Config::warnings() const noexcept { return impl_->warnings; }
 const std::string& Config::file() const noexcept { return impl_->document.file(); }
+
+void detail::rename_source(Config& config, std::string file) {
+  // Stored errors (warnings, [DEFAULT] values that did not evaluate) name the old file: the
+  // caller renames only a config without them.
+  config.impl_->document.rename(std::move(file));
+}
 
 std::vector<std::string> Config::sections() const {
   std::vector<std::string> out;

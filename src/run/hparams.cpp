@@ -440,9 +440,20 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
   } else {
     // 4. The saved copy is the run's config; this launch's overrides apply on top of it, and
     //    values of texts it shares with the cfg are not evaluated twice.
-    ini::Document saved_document = ini::Document::parse(claim.bytes, paths.saved.string());
-    check_saved(saved_document, paths);
-    Loaded saved = load_with_overrides(std::move(saved_document), options, &*cfg.config);
+    Loaded saved;
+    if (claim.bytes == cfg_text && cfg.applied.empty() && cfg.config->warnings().empty()) {
+      // The saved copy is the cfg byte for byte and nothing overrides it: the cfg's loaded
+      // values are the saved copy's, under the saved copy's name.
+      detail::rename_source(*cfg.config, paths.saved.string());
+      check_saved(cfg.config->document(), paths);
+      saved.config = std::move(cfg.config);
+      cfg.config.reset();
+    } else {
+      ini::Document saved_document = ini::Document::parse(claim.bytes, paths.saved.string());
+      check_saved(saved_document, paths);
+      saved = load_with_overrides(std::move(saved_document), options, &*cfg.config);
+    }
+    const Config& cfg_values = cfg.config ? *cfg.config : *saved.config;
     // Overrides that change nothing are not this launch's changes.
     for (std::size_t i = 0; i < saved.applied.size(); ++i) {
       if (!unchanged(saved.applied[i], saved.before[i]))
@@ -465,7 +476,7 @@ HParams HParams::open(const fs::path& project_path, const RunOptions& options) {
       }
     }
     std::string source_name = impl->source.filename().string();
-    const Value* policy = cfg.config->find("run", "resume");
+    const Value* policy = cfg_values.find("run", "resume");
     bool strict = options.resume == ResumePolicy::Strict ||
                   (options.resume == ResumePolicy::FromConfig && policy != nullptr &&
                    policy->is_str() && policy->as_str() == "strict");

@@ -106,6 +106,40 @@ TEST_F(Run, NewRunThenResume) {
   EXPECT_EQ(history[1].event, "resumed");
 }
 
+// A resumed run's values are the saved copy's, and so are the places its errors name: whether
+// the saved copy equals the cfg byte for byte (its loaded values are taken over), the cfg was
+// edited since, or a [DEFAULT] value that no section inherits left a warning.
+TEST_F(Run, ResumedErrorsNameTheSavedCopy) {
+  const std::string edited = std::string(kCfg) + "extra = 1\n";
+  // Every section overrides the bad [DEFAULT] value, so it is a warning, not an error.
+  const std::string warned =
+      "[DEFAULT]\nbad = /no/such\n[run]\nname = demo\nbad = 1\n[train]\noptimizer = adam\nbad = "
+      "1\n";
+  for (const std::string& later : {std::string(kCfg), edited, warned}) {
+    fs::remove_all(dir_ / "logs-demo");
+    write(dir_ / "hparams.cfg", later == warned ? warned : kCfg);
+    open();  // the first launch saves the copy
+    write(dir_ / "hparams.cfg", later);
+    HParams again = open();
+    const std::string saved = (dir_ / "logs-demo" / "hparams-demo.cfg").string();
+    EXPECT_FALSE(again.is_new_run());
+    EXPECT_EQ(again.config().file(), saved);
+    EXPECT_EQ(again.config().warnings().empty(), later != warned);
+    EXPECT_EQ(again.config().find("model", "extra"), nullptr);  // the saved copy's keys
+    try {
+      again.get<int>("train.optimizer");
+      ADD_FAILURE() << "a str read as an int";
+    } catch (const hparams::Error& e) {
+      const int line = again.config().document().find("train", "optimizer")->value_line;
+      EXPECT_EQ(e.location().file, saved);
+      EXPECT_EQ(e.location().line, line);
+      EXPECT_NE(std::string(e.what()).find(saved + ":" + std::to_string(line) + ":"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST_F(Run, ResumeUsesTheSavedCopyAndReportsWhatDiffers) {
   write(dir_ / "hparams.cfg", kCfg);
   open();
