@@ -236,7 +236,7 @@ Token Lexer::scan() {
         // CPython's words for a closing bracket of another kind than the open one.
         const OpenBracket& open = open_[static_cast<std::size_t>(depth_ - 1)];
         char wanted = open.kind == '(' ? ')' : open.kind == '[' ? ']' : '}';
-        if (c != wanted) {
+        if (c != static_cast<char32_t>(wanted)) {
           std::string message = std::string("closing parenthesis '") + static_cast<char>(c) +
                                 "' does not match opening parenthesis '" + open.kind + "'";
           if (open.line != line_) message += " on line " + std::to_string(open.line);
