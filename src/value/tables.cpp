@@ -87,85 +87,73 @@ constexpr std::size_t kLinearProbes = 9;
 constexpr int kPerturbShift = 5;
 void insert_clean(std::vector<SetObject::Slot>& table, std::size_t mask, const Value& key,
                   std::int64_t hash);
-}  // namespace
 
-bool SetObject::contains(const Value& key, std::int64_t hash) const {
+// CPython 3.11's probe sequence of a set table: from hash & mask, up to kLinearProbes
+// neighbours when they fit, then the perturbed jump. `visit(index)` returns true to stop.
+template <class Visit>
+void probe(std::size_t mask, std::int64_t hash, Visit&& visit) {
   std::size_t i = static_cast<std::size_t>(hash) & mask;
   auto perturb = static_cast<std::size_t>(hash);
   while (true) {
-    std::size_t probes = (i + kLinearProbes <= mask) ? kLinearProbes : 0;
-    std::size_t j = i;
-    while (true) {
-      const Slot& slot = table[j];
-      if (slot.state == 0) return false;
-      if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) return true;
-      if (probes-- == 0) break;
-      ++j;
+    const std::size_t last = i + kLinearProbes <= mask ? i + kLinearProbes : i;
+    for (std::size_t j = i; j <= last; ++j) {
+      if (visit(j)) return;
     }
     perturb >>= kPerturbShift;
     i = (i * 5 + 1 + perturb) & mask;
   }
+}
+}  // namespace
+
+bool SetObject::contains(const Value& key, std::int64_t hash) const {
+  bool found = false;
+  probe(mask, hash, [&](std::size_t j) {
+    const Slot& slot = table[j];
+    found = slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key);
+    return found || slot.state == 0;
+  });
+  return found;
 }
 
 // CPython 3.11's set_add_entry, so that the table layout (and iteration order) is the same.
 void SetObject::add(Value key, std::int64_t hash) {
-  std::size_t i = static_cast<std::size_t>(hash) & mask;
-  auto perturb = static_cast<std::size_t>(hash);
   Slot* freeslot = nullptr;
-  while (true) {
-    std::size_t probes = (i + kLinearProbes <= mask) ? kLinearProbes : 0;
-    std::size_t j = i;
-    while (true) {
-      Slot& slot = table[j];
-      if (slot.state == 0) {
-        if (freeslot != nullptr) {
-          ++used;
-          freeslot->key = std::move(key);
-          freeslot->hash = hash;
-          freeslot->state = 1;
-          return;
-        }
-        ++fill;
-        ++used;
-        slot.key = std::move(key);
-        slot.hash = hash;
-        slot.state = 1;
-        if (fill * 5 < mask * 3) return;
-        resize(used > 50000 ? used * 2 : used * 4);
-        return;
-      }
-      if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) return;
-      if (slot.state == 2) freeslot = &slot;  // CPython 3.11 keeps the last dummy seen
-      if (probes-- == 0) break;
-      ++j;
+  Slot* empty = nullptr;
+  probe(mask, hash, [&](std::size_t j) {
+    Slot& slot = table[j];
+    if (slot.state == 0) {
+      empty = &slot;
+      return true;
     }
-    perturb >>= kPerturbShift;
-    i = (i * 5 + 1 + perturb) & mask;
-  }
+    if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) return true;
+    if (slot.state == 2) freeslot = &slot;  // CPython 3.11 keeps the last dummy seen
+    return false;
+  });
+  if (empty == nullptr) return;  // already present
+  ++used;
+  Slot& slot = freeslot != nullptr ? *freeslot : *empty;
+  slot.key = std::move(key);
+  slot.hash = hash;
+  slot.state = 1;
+  if (freeslot != nullptr) return;
+  ++fill;
+  if (fill * 5 < mask * 3) return;
+  resize(used > 50000 ? used * 2 : used * 4);
 }
 
 bool SetObject::discard(const Value& key, std::int64_t hash) {
-  std::size_t i = static_cast<std::size_t>(hash) & mask;
-  auto perturb = static_cast<std::size_t>(hash);
-  while (true) {
-    std::size_t probes = (i + kLinearProbes <= mask) ? kLinearProbes : 0;
-    std::size_t j = i;
-    while (true) {
-      Slot& slot = table[j];
-      if (slot.state == 0) return false;
-      if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) {
-        slot.key = Value();
-        slot.hash = -1;
-        slot.state = 2;
-        --used;
-        return true;
-      }
-      if (probes-- == 0) break;
-      ++j;
-    }
-    perturb >>= kPerturbShift;
-    i = (i * 5 + 1 + perturb) & mask;
-  }
+  Slot* found = nullptr;
+  probe(mask, hash, [&](std::size_t j) {
+    Slot& slot = table[j];
+    if (slot.state == 1 && slot.hash == hash && keys_equal(slot.key, key)) found = &slot;
+    return found != nullptr || slot.state == 0;
+  });
+  if (found == nullptr) return false;
+  found->key = Value();
+  found->hash = -1;
+  found->state = 2;
+  --used;
+  return true;
 }
 
 void SetObject::resize(std::size_t min_used) {
@@ -184,24 +172,12 @@ void SetObject::resize(std::size_t min_used) {
 namespace {
 void insert_clean(std::vector<SetObject::Slot>& table, std::size_t mask, const Value& key,
                   std::int64_t hash) {
-  std::size_t i = static_cast<std::size_t>(hash) & mask;
-  auto perturb = static_cast<std::size_t>(hash);
-  while (true) {
-    if (table[i].state == 0) break;
-    bool placed = false;
-    if (i + kLinearProbes <= mask) {
-      for (std::size_t k = 1; k <= kLinearProbes; ++k) {
-        if (table[i + k].state == 0) {
-          i += k;
-          placed = true;
-          break;
-        }
-      }
-    }
-    if (placed) break;
-    perturb >>= kPerturbShift;
-    i = (i * 5 + 1 + perturb) & mask;
-  }
+  // A fresh table has no dummies and no equal keys: the first empty slot on the probe path.
+  std::size_t i = 0;
+  probe(mask, hash, [&](std::size_t j) {
+    i = j;
+    return table[j].state == 0;
+  });
   table[i].key = key;
   table[i].hash = hash;
   table[i].state = 1;
